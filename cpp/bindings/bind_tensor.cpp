@@ -1,0 +1,76 @@
+// Tensor class, dtypes, creation functions and the random generator.
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "numpy_interop.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/creation.hpp"
+#include "xgrad/tensor/random.hpp"
+
+namespace xgrad::bindings {
+
+void bind_tensor(py::module_& m) {
+    py::enum_<DType>(m, "dtype", "Element type of a tensor: float32 or float64.")
+        .value("float32", DType::float32)
+        .value("float64", DType::float64);
+
+    py::class_<Tensor>(m, "Tensor", py::buffer_protocol())
+        .def(py::init<const Tensor&>(), py::arg("other"), "A new handle to the same tensor (shares data and grad).")
+        .def_property_readonly("shape", [](const Tensor& t) { return py::tuple(py::cast(t.shape())); })
+        .def_property_readonly("dtype", &Tensor::dtype)
+        .def_property_readonly("ndim", &Tensor::dim)
+        .def("dim", &Tensor::dim)
+        .def("numel", &Tensor::numel)
+        .def("_strides", [](const Tensor& t) { return py::tuple(py::cast(t.strides())); })
+        .def("is_contiguous", &Tensor::is_contiguous)
+        .def_property_readonly("is_leaf", &Tensor::is_leaf)
+        .def_property("requires_grad", &Tensor::requires_grad, &Tensor::set_requires_grad)
+        .def_property(
+            "grad", [](const Tensor& t) -> py::object { return t.grad().defined() ? py::cast(t.grad()) : py::none(); },
+            [](Tensor& t, const py::object& g) { t.set_grad(g.is_none() ? Tensor() : g.cast<Tensor>()); })
+        .def_property_readonly("_grad_fn_name",
+                               [](const Tensor& t) -> py::object {
+                                   return t.grad_fn() ? py::cast(t.grad_fn()->name) : py::none();
+                               })
+        .def_property_readonly("_version", &Tensor::version)
+        .def("_same", &Tensor::same)
+        .def("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
+        .def("item", &Tensor::item, "The value of a one-element tensor as a Python float.")
+        .def("numpy", &tensor_to_array, "A NumPy array sharing this tensor's memory (no copy).")
+        .def_buffer([](const Tensor& t) {
+            const int64_t item = int64_t(itemsize(t.dtype()));
+            std::vector<py::ssize_t> strides;
+            for (int64_t s : t.strides()) strides.push_back(s * item);
+            return py::buffer_info(t.raw_data(), item,
+                                   t.dtype() == DType::float32 ? py::format_descriptor<float>::format()
+                                                               : py::format_descriptor<double>::format(),
+                                   t.dim(), std::vector<py::ssize_t>(t.shape().begin(), t.shape().end()), strides);
+        });
+
+    m.def("_from_numpy", &tensor_from_array, py::arg("array"), py::arg("dtype") = py::none(),
+          py::arg("allow_adopt") = true);
+    m.def("empty", &ops::empty, py::arg("shape"), py::arg("dtype"));
+    m.def("zeros", &ops::zeros, py::arg("shape"), py::arg("dtype"));
+    m.def("ones", &ops::ones, py::arg("shape"), py::arg("dtype"));
+    m.def("full", &ops::full, py::arg("shape"), py::arg("fill_value"), py::arg("dtype"));
+    m.def("arange", &ops::arange, py::arg("start"), py::arg("end"), py::arg("step"), py::arg("dtype"));
+    m.def("randn", &ops::randn, py::arg("shape"), py::arg("dtype"));
+    m.def("rand", &ops::rand, py::arg("shape"), py::arg("dtype"));
+    m.def("contiguous", &ops::contiguous);
+    m.def("clone", &ops::clone);
+    m.def("to_dtype", &ops::to_dtype);
+    m.def("manual_seed", &manual_seed, py::arg("seed"));
+    m.def("get_rng_state", [] { return py::bytes(get_rng_state()); });
+    m.def("set_rng_state", [](const py::bytes& s) { set_rng_state(std::string(s)); });
+    m.def("allocator_stats", [] {
+        AllocatorStats s = allocator_stats();
+        py::dict d;
+        d["cached_bytes"] = s.cached_bytes;
+        d["hits"] = s.hits;
+        d["misses"] = s.misses;
+        return d;
+    });
+    m.def("empty_cache", &empty_cache);
+}
+
+}  // namespace xgrad::bindings

@@ -1,0 +1,47 @@
+// The graph node: what one op recorded so that backward can push a gradient to its inputs.
+//
+// A node holds, per input, either the input's own node (a non-leaf) or the input tensor itself (a
+// leaf that requires grad, whose .grad receives the gradient). It never holds its output, so the
+// graph has no reference cycles and is freed with the last tensor that reaches it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xgrad/tensor/tensor.hpp"
+
+namespace xgrad::autograd {
+
+struct Edge {
+    std::shared_ptr<Node> node;         // the input's grad_fn, for a non-leaf input
+    std::shared_ptr<TensorImpl> leaf;   // the input itself, for a leaf that requires grad
+    bool active() const { return node || leaf; }
+};
+
+// Gradient of the output -> gradient per input (an undefined Tensor where an input gets none).
+using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
+
+struct Node {
+    std::string name;               // the op's name, used in error messages and anomaly reports
+    std::vector<Edge> inputs;       // one per op input, inactive where no gradient is needed
+    BackwardFn backward;            // captures what the op saved; reset when the graph is freed
+    Shape output_shape;             // to check a user-supplied gradient
+    DType output_dtype = DType::float32;
+    std::weak_ptr<TensorImpl> retained_output;  // set by retain_grad() on a non-leaf output
+    std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
+    bool freed = false;
+};
+
+// True if any input needs a gradient and grad mode is on: only then does an op record a node.
+bool any_requires_grad(const std::vector<Tensor>& inputs);
+
+// Records `out` as produced by op `name` from `inputs`: sets out.requires_grad and out.grad_fn.
+// `backward` must not capture `out` itself (use a detached alias when backward needs the output).
+void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, BackwardFn backward);
+
+// A tensor sharing `t`'s data with no autograd history: what backward functions save.
+Tensor detach(const Tensor& t);
+
+}  // namespace xgrad::autograd

@@ -1,0 +1,46 @@
+// Differentiable elementwise ops. Tensor-tensor ops broadcast (NumPy's rule) and promote float32
+// with float64 to float64; a Python scalar takes the tensor's dtype.
+#pragma once
+
+#include "xgrad/tensor/tensor.hpp"
+
+namespace xgrad::ops {
+
+Tensor add(const Tensor& a, const Tensor& b);        // a + b
+Tensor add(const Tensor& a, double b);
+Tensor sub(const Tensor& a, const Tensor& b);        // a - b
+Tensor sub(const Tensor& a, double b);
+Tensor rsub(const Tensor& a, double b);              // b - a
+Tensor mul(const Tensor& a, const Tensor& b);        // a * b
+Tensor mul(const Tensor& a, double b);
+Tensor div(const Tensor& a, const Tensor& b);        // a / b
+Tensor div(const Tensor& a, double b);
+Tensor rdiv(const Tensor& a, double b);              // b / a
+Tensor neg(const Tensor& x);                         // -x
+Tensor pow(const Tensor& x, double exponent);        // x^p, d/dx = p x^(p-1)
+Tensor rpow(const Tensor& x, double base);           // base^x, d/dx = base^x ln(base)
+Tensor exp(const Tensor& x);                         // e^x
+Tensor log(const Tensor& x);                         // ln x, d/dx = 1/x
+Tensor sqrt(const Tensor& x);                        // d/dx = 1 / (2 sqrt x)
+Tensor abs(const Tensor& x);                         // d/dx = sign(x), 0 at 0
+Tensor tanh(const Tensor& x);                        // d/dx = 1 - tanh^2
+Tensor sigmoid(const Tensor& x);                     // d/dx = s (1 - s)
+Tensor relu(const Tensor& x);                        // max(x, 0), d/dx = [x > 0]
+Tensor maximum(const Tensor& a, const Tensor& b);    // gradient split evenly on ties
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);  // condition != 0 ? a : b
+Tensor clip(const Tensor& x, double min, double max);                    // d/dx = [min <= x <= max]
+
+// Non-differentiable comparisons, returning 0/1 in x's dtype.
+Tensor greater(const Tensor& a, const Tensor& b);
+Tensor equal(const Tensor& a, const Tensor& b);
+
+// In-place updates for optimizers and initialisers; they refuse a leaf that requires grad while
+// grad mode is on (as PyTorch does), since that would corrupt the graph.
+void add_(const Tensor& a, const Tensor& b);                 // a += b
+void add_scaled_(const Tensor& a, const Tensor& b, double alpha);  // a += alpha * b
+void mul_(const Tensor& a, double b);                        // a *= b
+void copy_(const Tensor& dst, const Tensor& src);            // dst[...] = src (broadcast)
+void fill_(const Tensor& dst, double value);
+
+}  // namespace xgrad::ops

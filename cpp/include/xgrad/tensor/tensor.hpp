@@ -1,0 +1,97 @@
+// Tensor: a typed, strided view of a shared Storage, plus the autograd fields (requires_grad, grad,
+// grad_fn). Copying a Tensor copies a handle; two handles to one TensorImpl are the same tensor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xgrad/tensor/dtype.hpp"
+#include "xgrad/tensor/errors.hpp"
+#include "xgrad/tensor/storage.hpp"
+
+namespace xgrad {
+
+using Shape = std::vector<int64_t>;
+using Strides = std::vector<int64_t>;  // in elements, may be 0 (broadcast) or negative
+
+namespace autograd {
+struct Node;
+}
+
+struct TensorImpl {
+    std::shared_ptr<Storage> storage;
+    int64_t offset = 0;  // in elements
+    Shape shape;
+    Strides strides;
+    DType dtype = DType::float32;
+
+    // Autograd. A leaf has no grad_fn; gradients of a leaf that requires grad accumulate in `grad`.
+    bool requires_grad = false;
+    std::shared_ptr<TensorImpl> grad;
+    std::shared_ptr<autograd::Node> grad_fn;
+    // Bumped by every in-place write, so backward can refuse data changed after it was saved.
+    std::shared_ptr<uint64_t> version = std::make_shared<uint64_t>(0);
+};
+
+int64_t numel_of(const Shape& shape);
+Strides contiguous_strides(const Shape& shape);
+
+class Tensor {
+public:
+    Tensor() = default;
+    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+    // A new contiguous tensor with uninitialised contents.
+    static Tensor empty(const Shape& shape, DType dtype);
+    // A tensor over existing storage.
+    static Tensor from_storage(std::shared_ptr<Storage> storage, const Shape& shape,
+                               const Strides& strides, int64_t offset, DType dtype);
+
+    bool defined() const { return bool(impl_); }
+    TensorImpl* impl() const { return impl_.get(); }
+    const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+    bool same(const Tensor& other) const { return impl_ == other.impl_; }
+
+    const Shape& shape() const { return impl_->shape; }
+    const Strides& strides() const { return impl_->strides; }
+    int64_t dim() const { return int64_t(impl_->shape.size()); }
+    int64_t size(int64_t axis) const;
+    int64_t numel() const { return numel_of(impl_->shape); }
+    DType dtype() const { return impl_->dtype; }
+    int64_t offset() const { return impl_->offset; }
+    const std::shared_ptr<Storage>& storage() const { return impl_->storage; }
+    bool is_contiguous() const;
+
+    template <class T>
+    T* data() const {
+        return static_cast<T*>(impl_->storage->data()) + impl_->offset;
+    }
+    void* raw_data() const {
+        return static_cast<char*>(impl_->storage->data()) + impl_->offset * int64_t(itemsize(dtype()));
+    }
+
+    // Autograd fields.
+    bool requires_grad() const { return impl_->requires_grad; }
+    // Marks a leaf as requiring grad; refuses non-leaf tensors, as PyTorch does.
+    void set_requires_grad(bool flag);
+    Tensor grad() const { return Tensor(impl_->grad); }
+    void set_grad(const Tensor& g) { impl_->grad = g.impl_ptr(); }
+    const std::shared_ptr<autograd::Node>& grad_fn() const { return impl_->grad_fn; }
+    bool is_leaf() const { return !impl_->grad_fn; }
+    uint64_t version() const { return *impl_->version; }
+    void bump_version() const { ++*impl_->version; }
+
+    // Element at a flat C-order index, converted to double (tests, item(), repr).
+    double item() const;
+
+private:
+    std::shared_ptr<TensorImpl> impl_;
+};
+
+// Normalises axis `axis` of a tensor of rank `ndim` (negative counts from the end); throws
+// IndexError naming `op` when out of range.
+int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op);
+
+}  // namespace xgrad

@@ -1,0 +1,210 @@
+#include "xgrad/autograd/engine.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/shape.hpp"
+#include "xgrad/ops/creation.hpp"
+
+namespace xgrad::autograd {
+namespace {
+
+thread_local bool grad_enabled = true;
+bool anomaly_enabled = false;
+
+// The first gradient a leaf receives becomes its .grad; it must not alias a tensor the user or the
+// graph still holds, because later accumulation adds into it in place.
+Tensor owned_copy(const Tensor& g) {
+    if (g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
+        g.offset() == 0 && !g.requires_grad())
+        return g;
+    return ops::contiguous_copy(g);
+}
+
+void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g) {
+    if (!leaf->grad) {
+        leaf->grad = owned_copy(g).impl_ptr();
+    } else {
+        Tensor existing(leaf->grad);
+        ops::add_(existing, g);
+    }
+}
+
+// Nodes reachable from `root` in an order where each node comes before the nodes it feeds.
+std::vector<Node*> topological_order(Node* root) {
+    std::vector<Node*> order;
+    std::unordered_set<Node*> visited;
+    // Iterative post-order DFS: deep graphs (long RNN-like chains) must not overflow the stack.
+    std::vector<std::pair<Node*, size_t>> stack{{root, 0}};
+    visited.insert(root);
+    while (!stack.empty()) {
+        auto& [node, next_child] = stack.back();
+        if (next_child < node->inputs.size()) {
+            Node* child = node->inputs[next_child++].node.get();
+            if (child && visited.insert(child).second) stack.push_back({child, 0});
+        } else {
+            order.push_back(node);
+            stack.pop_back();
+        }
+    }
+    return {order.rbegin(), order.rend()};
+}
+
+}  // namespace
+
+bool is_grad_enabled() { return grad_enabled; }
+void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+bool is_anomaly_enabled() { return anomaly_enabled; }
+void set_detect_anomaly(bool enabled) { anomaly_enabled = enabled; }
+
+bool any_requires_grad(const std::vector<Tensor>& inputs) {
+    if (!grad_enabled) return false;
+    for (const Tensor& t : inputs)
+        if (t.defined() && t.requires_grad()) return true;
+    return false;
+}
+
+Tensor detach(const Tensor& t) {
+    Tensor out = Tensor::from_storage(t.storage(), t.shape(), t.strides(), t.offset(), t.dtype());
+    out.impl()->version = t.impl()->version;  // same data, same version counter
+    return out;
+}
+
+void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, BackwardFn backward) {
+    if (anomaly_enabled) check_finite(out, name, "forward output");
+    auto node = std::make_shared<Node>();
+    node->name = name;
+    node->backward = std::move(backward);
+    node->output_shape = out.shape();
+    node->output_dtype = out.dtype();
+    node->inputs.reserve(inputs.size());
+    for (const Tensor& t : inputs) {
+        Edge edge;
+        if (t.defined() && t.requires_grad()) {
+            if (t.grad_fn())
+                edge.node = t.grad_fn();
+            else
+                edge.leaf = t.impl_ptr();
+        }
+        node->inputs.push_back(std::move(edge));
+    }
+    out.impl()->requires_grad = true;
+    out.impl()->grad_fn = std::move(node);
+}
+
+void check_finite(const Tensor& t, const char* op, const char* what) {
+    bool finite = XGRAD_DISPATCH(t.dtype(), [&] {
+        Tensor c = t.is_contiguous() ? t : ops::contiguous_copy(t);
+        const scalar_t* p = c.data<scalar_t>();
+        for (int64_t i = 0, n = c.numel(); i < n; ++i)
+            if (!std::isfinite(p[i])) return false;
+        return true;
+    });
+    if (!finite) {
+        std::ostringstream os;
+        os << "anomaly detected: the " << what << " of '" << op << "' (shape " << shape_str(t.shape())
+           << ") contains NaN or Inf";
+        throw std::runtime_error(os.str());
+    }
+}
+
+void retain_grad(const Tensor& t) {
+    if (t.is_leaf()) return;  // leaves keep their gradient anyway
+    t.grad_fn()->retained_output = t.impl_ptr();
+}
+
+void register_hook(const Tensor& t, std::function<Tensor(const Tensor&)> hook) {
+    if (!t.requires_grad())
+        throw std::runtime_error(
+            "register_hook: cannot register a hook on a tensor that doesn't require gradient");
+    if (t.is_leaf())
+        throw std::runtime_error(
+            "register_hook: hooks on leaf tensors are not supported; read the leaf's .grad after "
+            "backward instead");
+    t.grad_fn()->hooks.push_back(std::move(hook));
+}
+
+void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
+    if (!root.requires_grad())
+        throw std::runtime_error(
+            "backward: element 0 of tensors does not require grad and does not have a grad_fn");
+    Tensor grad = grad_in;
+    if (!grad.defined()) {
+        if (root.numel() != 1) {
+            std::ostringstream os;
+            os << "backward: grad can be implicitly created only for scalar outputs; got a tensor of "
+                  "shape "
+               << shape_str(root.shape()) << ", pass a gradient of that shape";
+            throw std::runtime_error(os.str());
+        }
+        grad = ops::ones_like(root);
+    } else if (grad.shape() != root.shape()) {
+        std::ostringstream os;
+        os << "backward: gradient has shape " << shape_str(grad.shape())
+           << " but the tensor has shape " << shape_str(root.shape());
+        throw ValueError(os.str());
+    }
+    if (grad.dtype() != root.dtype()) grad = ops::to_dtype(grad, root.dtype());
+
+    NoGradGuard no_grad;  // gradients are plain tensors, not part of a new graph
+    if (root.is_leaf()) {
+        accumulate_into_leaf(root.impl(), grad);
+        return;
+    }
+
+    std::vector<Node*> order = topological_order(root.grad_fn().get());
+    for (Node* node : order)
+        if (node->freed)
+            throw std::runtime_error(
+                "backward: trying to backward through the graph a second time (its saved tensors "
+                "were freed by the first backward, at op '" +
+                node->name + "'); specify retain_graph=True on the first call");
+
+    std::unordered_map<Node*, Tensor> pending;
+    pending[order.front()] = grad;
+    for (Node* node : order) {
+        auto it = pending.find(node);
+        if (it == pending.end()) continue;  // reachable, but no gradient flowed to it
+        Tensor g = std::move(it->second);
+        pending.erase(it);
+
+        for (auto& hook : node->hooks) {
+            Tensor replaced = hook(g);
+            if (replaced.defined()) g = replaced;
+        }
+        if (auto retained = node->retained_output.lock()) {
+            if (!retained->grad)
+                retained->grad = owned_copy(g).impl_ptr();
+            else {
+                Tensor existing(retained->grad);
+                ops::add_(existing, g);
+            }
+        }
+
+        std::vector<Tensor> input_grads = node->backward(g);
+        if (anomaly_enabled)
+            for (const Tensor& ig : input_grads)
+                if (ig.defined()) check_finite(ig, node->name.c_str(), "gradient");
+        for (size_t i = 0; i < node->inputs.size() && i < input_grads.size(); ++i) {
+            const Edge& edge = node->inputs[i];
+            const Tensor& ig = input_grads[i];
+            if (!edge.active() || !ig.defined()) continue;
+            if (edge.leaf) {
+                accumulate_into_leaf(edge.leaf.get(), ig);
+            } else {
+                auto [slot, inserted] = pending.try_emplace(edge.node.get(), ig);
+                if (!inserted) slot->second = ops::add(slot->second, ig);
+            }
+        }
+        if (!retain_graph) {
+            node->backward = nullptr;  // frees the saved tensors now, not when the graph dies
+            node->freed = true;
+        }
+    }
+}
+
+}  // namespace xgrad::autograd

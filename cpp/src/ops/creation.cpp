@@ -1,0 +1,88 @@
+#include "xgrad/ops/creation.hpp"
+
+#include <cmath>
+#include <random>
+
+#include "../kernels/elementwise.hpp"
+#include "op_utils.hpp"
+#include "xgrad/tensor/random.hpp"
+
+namespace xgrad::ops {
+
+using Grads = std::vector<Tensor>;
+
+Tensor empty(const Shape& shape, DType dtype) { return Tensor::empty(shape, dtype); }
+
+Tensor full(const Shape& shape, double value, DType dtype) {
+    Tensor t = Tensor::empty(shape, dtype);
+    kernels::fill(t, value);
+    return t;
+}
+
+Tensor zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); }
+Tensor ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
+Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
+Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
+Tensor full_like(const Tensor& t, double value) { return full(t.shape(), value, t.dtype()); }
+
+Tensor arange(double start, double stop, double step, DType dtype) {
+    if (step == 0.0) throw ValueError("arange: step must be nonzero");
+    double count = std::ceil((stop - start) / step);
+    int64_t n = count > 0 ? int64_t(count) : 0;
+    Tensor t = Tensor::empty({n}, dtype);
+    XGRAD_DISPATCH(dtype, [&] {
+        scalar_t* p = t.data<scalar_t>();
+        for (int64_t i = 0; i < n; ++i) p[i] = scalar_t(start + double(i) * step);
+    });
+    return t;
+}
+
+Tensor randn(const Shape& shape, DType dtype) {
+    Tensor t = Tensor::empty(shape, dtype);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    auto& gen = generator();
+    XGRAD_DISPATCH(dtype, [&] {
+        scalar_t* p = t.data<scalar_t>();
+        for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = scalar_t(normal(gen));
+    });
+    return t;
+}
+
+Tensor rand(const Shape& shape, DType dtype) {
+    Tensor t = Tensor::empty(shape, dtype);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    auto& gen = generator();
+    XGRAD_DISPATCH(dtype, [&] {
+        scalar_t* p = t.data<scalar_t>();
+        for (int64_t i = 0, n = t.numel(); i < n; ++i) {
+            scalar_t v = scalar_t(uniform(gen));
+            p[i] = v < scalar_t(1) ? v : scalar_t(0);  // float rounding must not reach 1
+        }
+    });
+    return t;
+}
+
+Tensor contiguous_copy(const Tensor& t) { return kernels::copy(t, t.dtype()); }
+
+Tensor contiguous(const Tensor& x) {
+    if (x.is_contiguous()) return x;
+    return clone(x);
+}
+
+Tensor clone(const Tensor& x) {
+    Tensor out = kernels::copy(x, x.dtype());
+    if (needs_grad({x})) autograd::attach(out, "clone", {x}, [](const Tensor& g) { return Grads{g}; });
+    return out;
+}
+
+Tensor to_dtype(const Tensor& x, DType dtype) {
+    if (x.dtype() == dtype) return x;
+    Tensor out = kernels::copy(x, dtype);
+    if (needs_grad({x}))
+        autograd::attach(out, "to", {x}, [from = x.dtype()](const Tensor& g) {
+            return Grads{kernels::copy(g, from)};
+        });
+    return out;
+}
+
+}  // namespace xgrad::ops

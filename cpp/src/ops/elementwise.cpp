@@ -1,0 +1,281 @@
+// Elementwise ops: forward through the kernels, backward written beside it as the calculus says.
+#include "xgrad/ops/elementwise.hpp"
+
+#include <cmath>
+
+#include "../kernels/elementwise.hpp"
+#include "op_utils.hpp"
+#include "xgrad/ops/reduce.hpp"
+
+namespace xgrad::ops {
+
+using kernels::BinaryOp;
+using kernels::UnaryOp;
+using Grads = std::vector<Tensor>;
+
+void check_inplace_allowed(const Tensor& t, const char* op) {
+    if (autograd::is_grad_enabled() && t.requires_grad() && t.is_leaf())
+        throw std::runtime_error(std::string(op) +
+                                 ": a leaf tensor that requires grad is being used in an in-place "
+                                 "operation; wrap the update in `with xgrad.no_grad():`");
+}
+
+namespace {
+
+// Promotes, checks broadcasting with the op's name in the error, and runs the kernel.
+std::pair<Tensor, Tensor> broadcast_operands(const Tensor& a_, const Tensor& b_, const char* op) {
+    auto ab = promote(a_, b_);
+    kernels::broadcast_shapes(ab.first.shape(), ab.second.shape(), op);
+    return ab;
+}
+
+}  // namespace
+
+Tensor add(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "add");
+    Tensor out = kernels::binary(BinaryOp::add, a, b);
+    if (needs_grad({a, b}))
+        autograd::attach(out, "add", {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
+            return Grads{sum_to_shape(g, sa), sum_to_shape(g, sb)};
+        });
+    return out;
+}
+
+Tensor add(const Tensor& a, double b) {
+    Tensor out = kernels::binary_scalar(BinaryOp::add, a, b, false);
+    if (needs_grad({a})) autograd::attach(out, "add", {a}, [](const Tensor& g) { return Grads{g}; });
+    return out;
+}
+
+Tensor sub(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "sub");
+    Tensor out = kernels::binary(BinaryOp::sub, a, b);
+    if (needs_grad({a, b}))
+        autograd::attach(out, "sub", {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
+            return Grads{sum_to_shape(g, sa), sum_to_shape(neg(g), sb)};
+        });
+    return out;
+}
+
+Tensor sub(const Tensor& a, double b) { return add(a, -b); }
+
+Tensor rsub(const Tensor& a, double b) {
+    Tensor out = kernels::binary_scalar(BinaryOp::sub, a, b, true);
+    if (needs_grad({a})) autograd::attach(out, "rsub", {a}, [](const Tensor& g) { return Grads{neg(g)}; });
+    return out;
+}
+
+Tensor mul(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "mul");
+    Tensor out = kernels::binary(BinaryOp::mul, a, b);
+    if (needs_grad({a, b})) {
+        bool ga = a.requires_grad(), gb = b.requires_grad();
+        autograd::attach(out, "mul", {a, b}, [a = saved(a), b = saved(b), ga, gb](const Tensor& g) {
+            return Grads{ga ? sum_to_shape(mul(g, b), a.shape()) : Tensor(),
+                         gb ? sum_to_shape(mul(g, a), b.shape()) : Tensor()};
+        });
+    }
+    return out;
+}
+
+Tensor mul(const Tensor& a, double b) {
+    Tensor out = kernels::binary_scalar(BinaryOp::mul, a, b, false);
+    if (needs_grad({a})) autograd::attach(out, "mul", {a}, [b](const Tensor& g) { return Grads{mul(g, b)}; });
+    return out;
+}
+
+Tensor div(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "div");
+    Tensor out = kernels::binary(BinaryOp::div, a, b);
+    if (needs_grad({a, b})) {
+        bool gb = b.requires_grad();
+        // d(a/b)/da = 1/b ; d(a/b)/db = -a/b^2 = -(a/b)/b
+        autograd::attach(out, "div", {a, b}, [a = saved(a), b = saved(b), gb](const Tensor& g) {
+            Tensor g_over_b = div(g, b);
+            Tensor gb_full = gb ? neg(div(mul(g_over_b, a), b)) : Tensor();
+            return Grads{sum_to_shape(g_over_b, a.shape()), gb ? sum_to_shape(gb_full, b.shape()) : Tensor()};
+        });
+    }
+    return out;
+}
+
+Tensor div(const Tensor& a, double b) {
+    Tensor out = kernels::binary_scalar(BinaryOp::div, a, b, false);
+    if (needs_grad({a})) autograd::attach(out, "div", {a}, [b](const Tensor& g) { return Grads{div(g, b)}; });
+    return out;
+}
+
+Tensor rdiv(const Tensor& a, double b) {
+    Tensor out = kernels::binary_scalar(BinaryOp::div, a, b, true);
+    if (needs_grad({a}))  // d(b/a)/da = -b/a^2 = -out/a
+        autograd::attach(out, "rdiv", {a}, [a = saved(a), y = saved(out)](const Tensor& g) {
+            return Grads{neg(div(mul(g, y), a))};
+        });
+    return out;
+}
+
+Tensor neg(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::neg, x);
+    if (needs_grad({x})) autograd::attach(out, "neg", {x}, [](const Tensor& g) { return Grads{neg(g)}; });
+    return out;
+}
+
+Tensor pow(const Tensor& x, double p) {
+    Tensor out = kernels::binary_scalar(BinaryOp::pow, x, p, false);
+    if (needs_grad({x}))
+        autograd::attach(out, "pow", {x}, [x = saved(x), p](const Tensor& g) {
+            if (p == 0.0) return Grads{zeros_like(x)};
+            return Grads{mul(g, mul(pow(x, p - 1.0), p))};
+        });
+    return out;
+}
+
+Tensor rpow(const Tensor& x, double base) {
+    Tensor out = kernels::binary_scalar(BinaryOp::pow, x, base, true);
+    if (needs_grad({x}))
+        autograd::attach(out, "rpow", {x}, [y = saved(out), base](const Tensor& g) {
+            return Grads{mul(mul(g, y), std::log(base))};
+        });
+    return out;
+}
+
+Tensor exp(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::exp, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "exp", {x}, [y = saved(out)](const Tensor& g) { return Grads{mul(g, y)}; });
+    return out;
+}
+
+Tensor log(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::log, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "log", {x}, [x = saved(x)](const Tensor& g) { return Grads{div(g, x)}; });
+    return out;
+}
+
+Tensor sqrt(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::sqrt, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "sqrt", {x}, [y = saved(out)](const Tensor& g) {
+            return Grads{div(g, mul(y, 2.0))};
+        });
+    return out;
+}
+
+Tensor abs(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::abs, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "abs", {x}, [x = saved(x)](const Tensor& g) {
+            return Grads{mul(g, kernels::unary(UnaryOp::sign, x))};
+        });
+    return out;
+}
+
+Tensor tanh(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::tanh, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "tanh", {x}, [y = saved(out)](const Tensor& g) {
+            return Grads{kernels::binary(BinaryOp::tanh_backward, g, y)};
+        });
+    return out;
+}
+
+Tensor sigmoid(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::sigmoid, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "sigmoid", {x}, [y = saved(out)](const Tensor& g) {
+            return Grads{kernels::binary(BinaryOp::sigmoid_backward, g, y)};
+        });
+    return out;
+}
+
+Tensor relu(const Tensor& x) {
+    Tensor out = kernels::unary(UnaryOp::relu, x);
+    if (needs_grad({x}))
+        autograd::attach(out, "relu", {x}, [y = saved(out)](const Tensor& g) {
+            return Grads{kernels::binary(BinaryOp::relu_backward, g, y)};
+        });
+    return out;
+}
+
+namespace {
+// maximum/minimum: the gradient goes to the chosen operand, half to each on a tie.
+Tensor extremum(const Tensor& a_, const Tensor& b_, bool is_max) {
+    const char* name = is_max ? "maximum" : "minimum";
+    auto [a, b] = broadcast_operands(a_, b_, name);
+    Tensor out = kernels::binary(is_max ? BinaryOp::maximum : BinaryOp::minimum, a, b);
+    if (needs_grad({a, b}))
+        autograd::attach(out, name, {a, b}, [a = saved(a), b = saved(b), is_max](const Tensor& g) {
+            Tensor wins = is_max ? kernels::binary(BinaryOp::greater, a, b) : kernels::binary(BinaryOp::greater, b, a);
+            Tensor ties = kernels::binary(BinaryOp::equal, a, b);
+            Tensor share_a = add(wins, mul(ties, 0.5));
+            Tensor share_b = rsub(share_a, 1.0);
+            return Grads{sum_to_shape(mul(g, share_a), a.shape()), sum_to_shape(mul(g, share_b), b.shape())};
+        });
+    return out;
+}
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(a, b, true); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(a, b, false); }
+
+Tensor where(const Tensor& condition, const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "where");
+    kernels::broadcast_shapes(condition.shape(), kernels::broadcast_shapes(a.shape(), b.shape(), "where"), "where");
+    Tensor cond = condition.dtype() == a.dtype() ? condition : contiguous_copy(to_dtype(condition, a.dtype()));
+    Tensor out = kernels::where(cond, a, b);
+    if (needs_grad({a, b}))
+        autograd::attach(out, "where", {a, b}, [c = saved(cond), sa = a.shape(), sb = b.shape()](const Tensor& g) {
+            Tensor zero = zeros({}, g.dtype());
+            return Grads{sum_to_shape(kernels::where(c, g, zero), sa), sum_to_shape(kernels::where(c, zero, g), sb)};
+        });
+    return out;
+}
+
+Tensor clip(const Tensor& x, double lo, double hi) {
+    if (lo > hi)
+        throw ValueError("clip: min (" + std::to_string(lo) + ") must not exceed max (" + std::to_string(hi) + ")");
+    Tensor out = kernels::clip(x, lo, hi);
+    if (needs_grad({x}))
+        autograd::attach(out, "clip", {x}, [x = saved(x), lo, hi](const Tensor& g) {
+            return Grads{kernels::clip_backward(g, x, lo, hi)};
+        });
+    return out;
+}
+
+Tensor greater(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "greater");
+    return kernels::binary(BinaryOp::greater, a, b);
+}
+
+Tensor equal(const Tensor& a_, const Tensor& b_) {
+    auto [a, b] = broadcast_operands(a_, b_, "equal");
+    return kernels::binary(BinaryOp::equal, a, b);
+}
+
+void add_(const Tensor& a, const Tensor& b) {
+    check_inplace_allowed(a, "add_");
+    kernels::binary_inplace(BinaryOp::add, a, b.dtype() == a.dtype() ? b : contiguous_copy(to_dtype(b, a.dtype())));
+}
+
+void add_scaled_(const Tensor& a, const Tensor& b, double alpha) {
+    check_inplace_allowed(a, "add_");
+    add_(a, kernels::binary_scalar(BinaryOp::mul, b.dtype() == a.dtype() ? b : to_dtype(b, a.dtype()), alpha, false));
+}
+
+void mul_(const Tensor& a, double b) {
+    check_inplace_allowed(a, "mul_");
+    kernels::binary_scalar_inplace(BinaryOp::mul, a, b);
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+    check_inplace_allowed(dst, "copy_");
+    kernels::copy_into(dst, src);
+}
+
+void fill_(const Tensor& dst, double value) {
+    check_inplace_allowed(dst, "fill_");
+    kernels::fill(dst, value);
+}
+
+}  // namespace xgrad::ops

@@ -1,0 +1,28 @@
+// Helpers shared by the op files: dtype promotion, the "record a node?" test, saving tensors.
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/creation.hpp"
+
+namespace xgrad::ops {
+
+// Both operands in NumPy's promoted dtype (float32 with float64 gives float64), differentiably.
+inline std::pair<Tensor, Tensor> promote(const Tensor& a, const Tensor& b) {
+    if (a.dtype() == b.dtype()) return {a, b};
+    DType dt = promote_types(a.dtype(), b.dtype());
+    return {to_dtype(a, dt), to_dtype(b, dt)};
+}
+
+inline bool needs_grad(const std::vector<Tensor>& inputs) { return autograd::any_requires_grad(inputs); }
+
+// What a backward function keeps of a tensor: its data, without its history (no cycles).
+inline Tensor saved(const Tensor& t) { return autograd::detach(t); }
+
+// In-place writes into a leaf that requires grad would silently corrupt gradients.
+void check_inplace_allowed(const Tensor& t, const char* op);
+
+}  // namespace xgrad::ops

@@ -1,0 +1,27 @@
+#include "xgrad/ops/softmax.hpp"
+
+#include "../kernels/softmax.hpp"
+#include "op_utils.hpp"
+
+namespace xgrad::ops {
+
+using Grads = std::vector<Tensor>;
+
+namespace {
+Tensor softmax_impl(const Tensor& x, int64_t axis_in, bool log_space) {
+    const char* name = log_space ? "log_softmax" : "softmax";
+    if (x.dim() == 0) throw ValueError(std::string(name) + ": input must have at least one dimension");
+    int64_t axis = normalize_axis(axis_in, x.dim(), name);
+    Tensor out = kernels::softmax(x, axis, log_space);
+    if (needs_grad({x}))
+        autograd::attach(out, name, {x}, [y = saved(out), axis, log_space](const Tensor& g) {
+            return Grads{kernels::softmax_backward(g, y, axis, log_space)};
+        });
+    return out;
+}
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, false); }
+Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, true); }
+
+}  // namespace xgrad::ops
