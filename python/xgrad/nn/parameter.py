@@ -1,0 +1,24 @@
+"""``Parameter``: a tensor a Module registers as learnable."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core
+from .._tensor import Tensor, tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that requires grad and that ``Module`` finds as one of its parameters.
+
+    ``Parameter(data)`` shares ``data``'s memory (no copy) when ``data`` is a tensor."""
+
+    def __init__(self, data: Any = None, requires_grad: bool = True):
+        if data is None:
+            data = _core.empty([0], _core.dtype.float32)
+        if not isinstance(data, Tensor):
+            data = tensor(data)
+        Tensor.__init__(self, _core.detach(data))
+        self.requires_grad = requires_grad
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + Tensor.__repr__(self)
