@@ -768,9 +768,9 @@ def _install() -> None:
 
     T.__pow__ = _pow
     T.__rpow__ = _rpow
-    T.__neg__ = _core.neg
+    T.__neg__ = lambda self: _core.neg(self)
     T.__pos__ = lambda self: self
-    T.__abs__ = _core.abs
+    T.__abs__ = lambda self: _core.abs(self)
     T.__matmul__ = matmul
     T.__rmatmul__ = lambda self, other: matmul(tensor(other), self)
     T.__getitem__ = _getitem
