@@ -68,6 +68,7 @@ void bind_tensor(py::module_& m) {
         d["cached_bytes"] = s.cached_bytes;
         d["hits"] = s.hits;
         d["misses"] = s.misses;
+        d["live_bytes"] = s.live_bytes;
         return d;
     });
     m.def("empty_cache", &empty_cache);

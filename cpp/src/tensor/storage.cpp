@@ -1,5 +1,6 @@
 #include "xgrad/tensor/storage.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -71,6 +72,8 @@ struct CachingAllocator {
     }
 };
 
+std::atomic<size_t> live_bytes{0};
+
 CachingAllocator& allocator() {
     // Leaked on purpose: storages may be destroyed during interpreter shutdown, after statics.
     static CachingAllocator* instance = new CachingAllocator();
@@ -83,12 +86,14 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
     if (nbytes >= kCacheMinBytes) {
         size_t bucket = bucket_size(nbytes);
         void* p = allocator().get(bucket);
+        live_bytes += bucket;
         return std::shared_ptr<Storage>(new Storage(p, bucket, nullptr, true));
     }
     size_t padded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
     if (padded == 0) padded = kAlignment;
     void* p = std::aligned_alloc(kAlignment, padded);
     if (!p) throw std::bad_alloc();
+    live_bytes += nbytes;
     return std::shared_ptr<Storage>(new Storage(p, nbytes, nullptr, false));
 }
 
@@ -98,6 +103,7 @@ std::shared_ptr<Storage> Storage::adopt(void* data, size_t nbytes, std::shared_p
 
 Storage::~Storage() {
     if (owner_) return;  // the owner's deleter releases adopted memory
+    live_bytes -= nbytes_;
     if (cached_)
         allocator().put(data_, nbytes_);
     else
@@ -107,7 +113,7 @@ Storage::~Storage() {
 AllocatorStats allocator_stats() {
     auto& a = allocator();
     std::lock_guard<std::mutex> lock(a.mutex);
-    return {a.cached_bytes, a.hits, a.misses};
+    return {a.cached_bytes, a.hits, a.misses, live_bytes.load()};
 }
 
 void empty_cache() { allocator().clear(); }

@@ -37,6 +37,7 @@ struct AllocatorStats {
     size_t cached_bytes;    // held in free lists, ready for reuse
     size_t hits;            // allocations served from the cache
     size_t misses;          // allocations that went to the system
+    size_t live_bytes;      // held by storages xgrad allocated and that are still alive
 };
 AllocatorStats allocator_stats();
 // Returns every cached buffer to the system.

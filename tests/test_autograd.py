@@ -1,0 +1,217 @@
+"""The engine: accumulation, retain_graph, freed graphs, no_grad, detach, hooks, Functions."""
+import numpy as np
+import pytest
+
+import xgrad
+
+
+def leaf(values, dtype=xgrad.float64):
+    return xgrad.tensor(np.asarray(values, dtype=np.float64), dtype=dtype, requires_grad=True)
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = leaf([1.0, 2.0])
+    (x * x).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2 + 3, 4 + 3])
+    x.grad = None
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
+
+
+def test_shared_subexpression_gradients_add_up():
+    x = leaf([3.0])
+    y = x * x
+    z = y + y * x  # x^2 + x^3
+    z.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2 * 3 + 3 * 9])
+
+
+def test_backward_with_explicit_gradient():
+    x = leaf([1.0, 2.0, 3.0])
+    y = x * 2
+    y.backward(np.array([1.0, 0.5, 0.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 1.0, 0.0])
+
+
+def test_non_scalar_backward_without_gradient_is_a_clear_error():
+    y = leaf([1.0, 2.0]) * 2
+    with pytest.raises(RuntimeError, match="only for scalar outputs"):
+        y.backward()
+
+
+def test_gradient_of_wrong_shape_is_rejected():
+    y = leaf([1.0, 2.0]) * 2
+    with pytest.raises(ValueError, match=r"gradient has shape \(3,\)"):
+        y.backward(np.ones(3))
+
+
+def test_graph_is_freed_and_second_backward_says_so():
+    x = leaf([1.0])
+    y = (x * x).exp()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = leaf([2.0])
+    y = x * x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2 * 12.0])
+
+
+def test_no_grad_records_nothing_and_restores():
+    x = leaf([1.0])
+    with xgrad.no_grad():
+        y = x * 2
+        assert not xgrad.is_grad_enabled()
+    assert xgrad.is_grad_enabled()
+    assert not y.requires_grad and y.grad_fn is None
+
+    @xgrad.no_grad()
+    def f(t):
+        return t * 3
+
+    assert not f(x).requires_grad
+
+
+def test_set_grad_enabled_function_and_context():
+    x = leaf([1.0])
+    with xgrad.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+
+
+def test_detach_shares_data_but_cuts_the_graph():
+    x = leaf([1.0, 2.0])
+    d = (x * 2).detach()
+    assert not d.requires_grad and d.is_leaf
+    y = (x * d).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])  # d is a constant
+
+
+def test_leaf_and_non_leaf():
+    x = leaf([1.0])
+    y = x * 2
+    assert x.is_leaf and not y.is_leaf and y.grad_fn == "mul"
+    y.retain_grad()
+    (y * 3).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [3.0])
+
+
+def test_non_leaf_requires_grad_cannot_be_switched_off():
+    y = leaf([1.0]) * 2
+    with pytest.raises(RuntimeError, match="leaf"):
+        y.requires_grad = False
+
+
+def test_hook_sees_and_can_replace_a_gradient():
+    x = leaf([1.0, 2.0])
+    y = x * 3
+    seen = []
+    y.register_hook(lambda g: seen.append(g.numpy().copy()))
+    z = x * 2
+    z.register_hook(lambda g: g * 0)
+    (y.sum() + z.sum()).backward()
+    np.testing.assert_allclose(seen[0], [1.0, 1.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])  # z's contribution zeroed
+
+
+def test_in_place_update_of_leaf_requiring_grad_is_refused_unless_no_grad():
+    w = leaf([1.0])
+    with pytest.raises(RuntimeError, match="in-place"):
+        w.add_(xgrad.ones(1, dtype=xgrad.float64))
+    with xgrad.no_grad():
+        w.add_(xgrad.ones(1, dtype=xgrad.float64))
+    assert w.item() == 2.0
+
+
+def test_anomaly_detection_names_the_op():
+    x = leaf([0.0, 1.0])
+    with xgrad.detect_anomaly():
+        with pytest.raises(RuntimeError, match="'log'"):
+            x.log()
+    assert not xgrad._core.is_anomaly_enabled()
+    y = x.log()  # outside the context: no check, -inf allowed
+    assert np.isinf(y.numpy()[0])
+
+
+def test_deep_chain_does_not_overflow_the_stack():
+    x = leaf([1.0])
+    y = x
+    for _ in range(20000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+class Cube(xgrad.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 3 * x ** 2 * grad
+
+
+class ScaledAdd(xgrad.Function):
+    """Mixed tensor and non-tensor arguments: a*x + y."""
+
+    @staticmethod
+    def forward(ctx, x, a, y):
+        ctx.a = a
+        return a * x + y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.a * grad, None, grad
+
+
+def test_python_function_forward_and_backward():
+    x = leaf([1.0, -2.0])
+    y = Cube.apply(x)
+    assert y.grad_fn == "Cube"
+    np.testing.assert_allclose(y.numpy(), [1.0, -8.0])
+    xgrad.gradcheck(Cube.apply, [leaf([0.3, -1.2, 2.0])])
+    xgrad.gradcheck(lambda x, y: ScaledAdd.apply(x, 2.5, y), [leaf([1.0, 2.0]), leaf([0.5, 0.1])])
+
+
+def test_python_function_composes_with_builtin_ops():
+    x = leaf([[0.5, -1.0], [2.0, 0.1]])
+    xgrad.gradcheck(lambda t: (Cube.apply(t.tanh()) * 2).sum(0), [x])
+
+
+def test_python_function_with_wrong_gradient_shape_is_reported():
+    class Bad(xgrad.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return np.ones(5)
+
+    y = Bad.apply(leaf([1.0, 2.0])).sum()
+    with pytest.raises(ValueError, match=r"Bad.backward.*shape \(5,\)"):
+        y.backward()
+
+
+def test_backward_frees_the_saved_tensors_even_while_the_graph_is_referenced():
+    def live():
+        return xgrad._core.allocator_stats()["live_bytes"]
+
+    n = 1_000_000  # 8 MB per float64 tensor
+    x = leaf(np.ones(n))
+    start = live()
+    y = (x.exp() * x.tanh()).sum()
+    after_forward = live()
+    assert after_forward - start >= 2 * 8 * n  # the outputs of exp and tanh, saved by mul
+    y.backward()
+    # y still references the graph, but its saved tensors are gone: only x.grad remains
+    assert live() - start <= 8 * n + 4096

@@ -1,0 +1,80 @@
+"""Bad input raises a Python exception that names the op and the shapes or values; nothing crashes
+the interpreter (each case runs in this process: a crash would kill the test run)."""
+import numpy as np
+import pytest
+
+import xgrad
+
+
+def t(*shape, dtype=xgrad.float32):
+    return xgrad.ones(*shape, dtype=dtype)
+
+
+@pytest.mark.parametrize("fn,exc,pattern", [
+    (lambda: t(2, 3) + t(4, 3), ValueError, r"add: .*\(2, 3\) and \(4, 3\)"),
+    (lambda: t(2, 3) * t(2), ValueError, r"mul: .*\(2, 3\) and \(2,\)"),
+    (lambda: t(2, 3) @ t(4, 5), ValueError, r"matmul: shapes \(2, 3\) and \(4, 5\)"),
+    (lambda: t(2, 2, 3) @ t(3, 3, 1), ValueError, r"matmul: batch dimensions"),
+    (lambda: t(3) @ t(4), ValueError, r"matmul"),
+    (lambda: xgrad.nn.functional.cross_entropy(t(4, 3), np.array([0, 1, 2])), ValueError,
+     r"cross_entropy: logits of shape \(4, 3\) need 4 targets, got 3"),
+    (lambda: xgrad.nn.functional.cross_entropy(t(2, 3), np.array([0, 3])), ValueError,
+     r"target 3 .* out of range for 3 classes"),
+    (lambda: xgrad.nn.functional.cross_entropy(t(2, 3), np.array([0, -1])), ValueError, r"target -1"),
+    (lambda: xgrad.nn.functional.cross_entropy(t(6), np.array([0])), ValueError, r"must be 2-D"),
+    (lambda: xgrad.nn.functional.cross_entropy(t(2, 3), np.array(["a", "b"])), TypeError, r"class indices"),
+    (lambda: xgrad.nn.Linear(3, 2)(t(4, 5)), ValueError, r"linear: input of shape \(4, 5\) .* weight of shape \(2, 3\)"),
+    (lambda: t(2, 3).sum(2), IndexError, r"sum: axis 2 is out of bounds for a tensor of rank 2"),
+    (lambda: t(2, 3).mean(-3), IndexError, r"mean: axis -3"),
+    (lambda: t(2, 3).softmax(5), IndexError, r"softmax: axis 5"),
+    (lambda: t(2, 3).transpose(0, 2), IndexError, r"transpose: axis 2"),
+    (lambda: t(2, 3).reshape(4, 2), ValueError, r"reshape: cannot reshape a tensor of shape \(2, 3\)"),
+    (lambda: t(2, 3).permute(0, 0), ValueError, r"permute: repeated axis"),
+    (lambda: t(2, 3)[5], IndexError, r"index 5 is out of bounds for axis 0 with size 2"),
+    (lambda: t(2, 3)[:, np.array([0, 3])], IndexError, r"index 3 is out of bounds for axis 1 with size 3"),
+    (lambda: t(2, 3)[0, 0, 0], IndexError, r"too many indices"),
+    (lambda: t(2, 3)["a"], IndexError, r"valid indices"),
+    (lambda: xgrad.cat([t(2, 3), t(3, 2)], 0), ValueError, r"concatenate: tensor 1 has shape \(3, 2\)"),
+    (lambda: xgrad.stack([t(2), t(3)]), ValueError, r"stack: all tensors must have the same shape"),
+    (lambda: xgrad.tensor(np.array(["x", "y"])), TypeError, r"tensor: .*dtype <U1"),
+    (lambda: xgrad.tensor(np.array([object(), 1], dtype=object)), TypeError, r"tensor: .*dtype object"),
+    (lambda: xgrad.tensor([[1.0, 2.0], [3.0]]), ValueError, r"tensor: cannot build"),
+    (lambda: xgrad.tensor({"a": 1}), TypeError, r"tensor: .*dtype object"),
+    (lambda: xgrad.zeros(2, "3"), TypeError, r"shape entries must be integers"),
+    (lambda: xgrad.zeros(-1), ValueError, r"negative dimension"),
+    (lambda: xgrad.tensor([1.0], dtype=np.int32), TypeError, r"float32 or float64"),
+    (lambda: t(2) + "a", TypeError, r"unsupported operand"),
+    (lambda: t(2, 2).backward(), RuntimeError, r"does not require grad"),
+    (lambda: xgrad.optim.SGD([], lr=0.1), ValueError, r"SGD: got an empty parameter list"),
+    (lambda: xgrad.optim.SGD([t(2).requires_grad_()], lr=-1), ValueError, r"SGD: invalid learning rate lr=-1"),
+    (lambda: t(3).clip(1.0, 0.0), ValueError, r"clip: min"),
+    (lambda: xgrad.arange(0, 1, 0), ValueError, r"arange: step must be nonzero"),
+    (lambda: t(0).max(), ValueError, r"max: zero-size reduction"),
+    (lambda: t(1).var(), ValueError, r"var: .*degrees of freedom"),
+])
+def test_bad_input_raises_a_named_error(fn, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        fn()
+
+
+def test_errors_leave_the_engine_usable():
+    x = xgrad.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError):
+        x + t(3)
+    (x * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_exception_inside_a_python_backward_propagates():
+    class Boom(xgrad.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            raise KeyError("boom")
+
+    y = Boom.apply(xgrad.tensor([1.0], requires_grad=True)).sum()
+    with pytest.raises(KeyError, match="boom"):
+        y.backward()

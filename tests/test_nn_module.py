@@ -1,0 +1,107 @@
+"""Module basics: parameters, modes, state_dict, hooks, Python-defined modules."""
+import numpy as np
+import pytest
+
+import xgrad
+from conftest import TORCH_MISSING, torch
+from xgrad import nn
+
+
+class TwoLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(4, 3)
+        self.out = nn.Linear(3, 2)
+        self.scale = nn.Parameter(xgrad.ones(1))
+        self.note = "not a parameter"
+
+    def forward(self, x):
+        return self.out(self.hidden(x).relu()) * self.scale
+
+
+def test_parameters_are_found_by_walking_attributes():
+    m = TwoLayer()
+    names = [n for n, _ in m.named_parameters()]
+    assert names == ["scale", "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert m.num_parameters() == 1 + 4 * 3 + 3 + 3 * 2 + 2
+    assert [type(c).__name__ for c in m.children()] == ["Linear", "Linear"]
+    assert all(p.requires_grad and p.is_leaf for p in m.parameters())
+
+
+def test_train_eval_propagates():
+    m = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU()))
+    m.eval()
+    assert all(not sub.training for sub in m.modules())
+    m.train()
+    assert all(sub.training for sub in m.modules())
+
+
+def test_zero_grad_and_backward_through_a_python_module():
+    m = TwoLayer()
+    m(xgrad.randn(5, 4)).sum().backward()
+    assert all(p.grad is not None for p in m.parameters())
+    m.zero_grad()
+    assert all(p.grad is None for p in m.parameters())
+
+
+def test_state_dict_roundtrip_and_checks():
+    a, b = TwoLayer(), TwoLayer()
+    b.load_state_dict(a.state_dict())
+    x = xgrad.randn(3, 4)
+    np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
+    bad = a.state_dict()
+    bad["hidden.weight"] = np.zeros((2, 2), np.float32)
+    del bad["out.bias"]
+    bad["extra"] = np.zeros(1)
+    with pytest.raises(ValueError, match=r"hidden.weight: shape \(2, 2\).*out.bias: missing.*extra: in the state"):
+        b.load_state_dict(bad)
+
+
+def test_forward_hooks_see_activations_and_can_be_removed():
+    m = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+    seen = []
+    handle = m[1].register_forward_hook(lambda mod, inp, out: seen.append(out.numpy().copy()))
+    m(xgrad.randn(2, 4))
+    handle.remove()
+    m(xgrad.randn(2, 4))
+    assert len(seen) == 1 and seen[0].shape == (2, 3) and (seen[0] >= 0).all()
+
+
+def test_repr_shows_structure_and_counts():
+    r = repr(nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)))
+    assert "(0): Linear(in_features=64, out_features=32, bias=True)" in r and "2,410 parameters" in r
+
+
+def test_float64_layers_for_gradient_checks():
+    layer = nn.Linear(3, 2, dtype=xgrad.float64)
+    assert layer.weight.dtype == xgrad.float64
+    x = xgrad.tensor(np.random.default_rng(0).standard_normal((4, 3)), requires_grad=True)
+    xgrad.gradcheck(lambda x, w, b: nn.functional.linear(x, w, b), [x, layer.weight, layer.bias])
+
+
+def test_linear_init_bounds():
+    xgrad.manual_seed(0)
+    layer = nn.Linear(400, 300)
+    w = layer.weight.numpy()
+    bound = 1 / np.sqrt(400)
+    assert w.min() >= -bound and w.max() <= bound
+    # U(-b, b) has variance b^2/3; 120k samples pin it to ~1%
+    assert w.var() == pytest.approx(bound ** 2 / 3, rel=0.03)
+
+
+@pytest.mark.skipif(torch is None, reason=TORCH_MISSING)
+def test_mlp_loss_and_gradients_match_torch():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((8, 5)), rng.integers(0, 3, 8)
+    ours = nn.Sequential(nn.Linear(5, 4, dtype=xgrad.float64), nn.ReLU(), nn.Linear(4, 3, dtype=xgrad.float64))
+    theirs = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3)).double()
+    with torch.no_grad():
+        for p, q in zip(ours.parameters(), theirs.parameters()):
+            q.copy_(torch.tensor(p.numpy()))
+    loss = nn.CrossEntropyLoss()(ours(xgrad.tensor(x)), y)
+    ref = torch.nn.CrossEntropyLoss()(theirs(torch.tensor(x)), torch.tensor(y))
+    loss.backward()
+    ref.backward()
+    assert loss.item() == pytest.approx(ref.item(), rel=1e-12)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-10, atol=1e-12)

@@ -1,0 +1,175 @@
+"""Tensor creation, dtypes, NumPy interop, views, promotion, repr."""
+import numpy as np
+import pytest
+
+import xgrad
+
+
+def test_tensor_adopts_contiguous_float_arrays_without_copy():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = xgrad.tensor(a)
+    a[0, 0] = 42.0
+    assert t[0, 0].item() == 42.0
+    assert t._data_ptr() == a.ctypes.data
+
+
+def test_tensor_copies_when_it_must():
+    a = np.arange(12, dtype=np.float64).reshape(3, 4)[:, ::2]  # not contiguous
+    t = xgrad.tensor(a)
+    assert t.is_contiguous()
+    np.testing.assert_array_equal(t.numpy(), a)
+    b = np.arange(4, dtype=np.float64)
+    t32 = xgrad.tensor(b, dtype=xgrad.float32)  # dtype change: converted once
+    assert t32.dtype == xgrad.float32 and t32._data_ptr() != b.ctypes.data
+
+
+@pytest.mark.parametrize("data,expected", [
+    ([1.0, 2.0], xgrad.float32),                      # Python floats: the default dtype
+    ([1, 2, 3], xgrad.float32),                       # ints too (xgrad has float tensors only)
+    (np.array([1, 2], dtype=np.int64), xgrad.float32),
+    (np.array([True, False]), xgrad.float32),
+    (np.array([1.0], dtype=np.float64), xgrad.float64),
+    (np.array([1.0], dtype=np.float32), xgrad.float32),
+    (3.5, xgrad.float32),
+])
+def test_tensor_dtype_rules(data, expected):
+    assert xgrad.tensor(data).dtype == expected
+
+
+def test_numpy_shares_memory_and_array_protocol():
+    t = xgrad.zeros(2, 3)
+    view = t.numpy()
+    view[1, 2] = 7.0
+    assert t[1, 2].item() == 7.0
+    assert np.asarray(t).base is not None
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    assert np.shares_memory(np.asarray(t), view)
+
+
+def test_shape_attributes():
+    t = xgrad.zeros(2, 3, 4, dtype=xgrad.float64)
+    assert t.shape == (2, 3, 4) and t.ndim == 3 and t.numel() == 24 and t.size() == (2, 3, 4)
+    assert t.size(1) == 3 and t.size(-1) == 4
+    assert t.stride() == (12, 4, 1) and t.strides == (96, 32, 8)
+    assert t.dtype == xgrad.float64 and t.dtype.name == "float64"
+    assert len(t) == 2
+
+
+def test_creation_functions():
+    np.testing.assert_array_equal(xgrad.ones(2, 2).numpy(), np.ones((2, 2), np.float32))
+    np.testing.assert_array_equal(xgrad.full((2,), 3.5).numpy(), [3.5, 3.5])
+    np.testing.assert_array_equal(xgrad.arange(5).numpy(), np.arange(5, dtype=np.float32))
+    np.testing.assert_allclose(xgrad.arange(0, 1, 0.25, dtype=xgrad.float64).numpy(), np.arange(0, 1, 0.25))
+    z = xgrad.zeros_like(xgrad.ones(3, dtype=xgrad.float64))
+    assert z.dtype == xgrad.float64 and z.numpy().sum() == 0
+    assert xgrad.randn(4, 5).shape == (4, 5) and xgrad.rand(3).dtype == xgrad.float32
+    assert xgrad.zeros(2, requires_grad=True).requires_grad
+
+
+def test_manual_seed_repeats_every_draw():
+    xgrad.manual_seed(123)
+    a = (xgrad.randn(100).numpy().copy(), xgrad.rand(50).numpy().copy())
+    xgrad.manual_seed(123)
+    b = (xgrad.randn(100).numpy(), xgrad.rand(50).numpy())
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    xgrad.manual_seed(124)
+    assert not np.array_equal(xgrad.randn(100).numpy(), a[0])
+
+
+def test_rng_state_roundtrip():
+    state = xgrad.get_rng_state()
+    first = xgrad.randn(10).numpy().copy()
+    xgrad.set_rng_state(state)
+    np.testing.assert_array_equal(xgrad.randn(10).numpy(), first)
+
+
+def test_random_distributions_have_the_right_moments():
+    n = 200_000
+    x = xgrad.randn(n, dtype=xgrad.float64).numpy()
+    u = xgrad.rand(n, dtype=xgrad.float64).numpy()
+    # 6 standard errors: fails by chance with probability ~2e-9
+    assert abs(x.mean()) < 6 / np.sqrt(n) and abs(x.var() - 1) < 6 * np.sqrt(2 / n)
+    assert abs(u.mean() - 0.5) < 6 * np.sqrt(1 / 12 / n) and u.min() >= 0 and u.max() < 1
+
+
+def test_views_share_storage():
+    t = xgrad.tensor(np.arange(12, dtype=np.float32).reshape(3, 4))
+    for view in (t.reshape(4, 3), t.transpose(0, 1), t[1:, ::2], t[1], t.T, t.unsqueeze(0), t.expand(2, 3, 4)):
+        assert np.shares_memory(view.numpy(), t.numpy())
+    assert not t.T.is_contiguous()
+    # reshape of a non-contiguous tensor copies, and still gives NumPy's answer
+    np.testing.assert_array_equal(t.T.reshape(12).numpy(), np.arange(12).reshape(3, 4).T.reshape(12))
+
+
+def test_mixed_dtypes_promote_like_numpy_and_scalars_keep_dtype():
+    a = xgrad.ones(3)
+    b = xgrad.ones(3, dtype=xgrad.float64)
+    assert (a + b).dtype == xgrad.float64 and (b * a).dtype == xgrad.float64
+    assert (a * 2.5).dtype == xgrad.float32 and (2.5 - a).dtype == xgrad.float32
+    assert (a + np.float64(2)).dtype == xgrad.float32
+    assert (a + np.ones(3)).dtype == xgrad.float64  # a float64 array is a float64 operand
+
+
+def test_mixed_dtype_gradients_keep_each_leaf_dtype():
+    a = xgrad.ones(3, requires_grad=True)
+    b = xgrad.ones(3, dtype=xgrad.float64, requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.dtype == xgrad.float32 and b.grad.dtype == xgrad.float64
+
+
+def test_ndarray_on_the_left_defers_to_tensor():
+    out = np.ones(3, dtype=np.float32) + xgrad.ones(3)
+    assert isinstance(out, xgrad.Tensor)
+
+
+def test_repr_like_numpy_with_dtype_and_grad():
+    assert repr(xgrad.tensor([1.0, 2.0])) == "tensor([1., 2.], dtype=float32)"
+    r = repr(xgrad.tensor([[1.0]], dtype=xgrad.float64, requires_grad=True))
+    assert r == "tensor([[1.]], dtype=float64, requires_grad=True)"
+    assert "grad_fn=<mul>" in repr(xgrad.tensor([1.0], requires_grad=True) * 2)
+
+
+def test_item_and_conversions():
+    assert xgrad.tensor([[2.5]]).item() == 2.5
+    assert float(xgrad.tensor(3.0)) == 3.0 and int(xgrad.tensor([4.0])) == 4
+    assert xgrad.tensor([1.0, 2.0]).tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError, match="one element"):
+        xgrad.tensor([1.0, 2.0]).item()
+
+
+def test_setitem_basic_and_advanced():
+    t = xgrad.zeros(3, 4)
+    t[1] = 5.0
+    t[:, 0] = xgrad.tensor([1.0, 2.0, 3.0])
+    t[np.array([0, 2]), np.array([3, 3])] = 9.0
+    expected = np.zeros((3, 4), np.float32)
+    expected[1] = 5
+    expected[:, 0] = [1, 2, 3]
+    expected[[0, 2], [3, 3]] = 9
+    np.testing.assert_array_equal(t.numpy(), expected)
+
+
+def test_indexing_matches_numpy_placement_rules():
+    a = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    t = xgrad.tensor(a)
+    for key in [(0, slice(None), [1, 2]), (slice(None), [0, 2], [1, 3]), ([0, 1], slice(None), [1, 2]),
+                (Ellipsis, [4, 0]), (None, 1, slice(1, 3)), (slice(None), 1, [0, 3], slice(None))]:
+        np.testing.assert_array_equal(t[key].numpy(), a[key], err_msg=str(key))
+
+
+def test_in_place_ops_and_version_counter():
+    t = xgrad.zeros(3)
+    v0 = t._version
+    t.add_(xgrad.ones(3)).mul_(3.0).sub_(xgrad.ones(3), alpha=0.5)
+    np.testing.assert_allclose(t.numpy(), [2.5, 2.5, 2.5])
+    assert t._version > v0
+    t.zero_()
+    assert t.numpy().sum() == 0
+
+
+def test_allocator_reuses_large_buffers():
+    before = xgrad._core.allocator_stats()["hits"]
+    for _ in range(5):
+        xgrad.zeros(512, 512)  # 1 MB, freed at once
+    assert xgrad._core.allocator_stats()["hits"] >= before + 4
