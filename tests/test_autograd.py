@@ -214,4 +214,4 @@ def test_backward_frees_the_saved_tensors_even_while_the_graph_is_referenced():
     assert after_forward - start >= 2 * 8 * n  # the outputs of exp and tanh, saved by mul
     y.backward()
     # y still references the graph, but its saved tensors are gone: only x.grad remains
-    assert live() - start <= 8 * n + 4096
+    assert live() - start <= 8 * n * 1.125 + 4096  # the allocator rounds sizes up by at most 1/8
