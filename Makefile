@@ -68,7 +68,7 @@ lectures: install
 	cd "$(ROOT)" && $(DATA_ENV) $(PYTHON) tools/run_lectures.py --out lectures-out $(LECTURE_ARGS)
 
 bench: install
-	@cd "$(ROOT)" && shopt -s nullglob && failed=""; files=(benchmarks/*.py); \
+	@cd "$(ROOT)" && shopt -s nullglob && failed=""; files=(benchmarks/[!_]*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py found"; exit 0; fi; \
 	for f in "$${files[@]}"; do \
 	  echo "== $$f"; \
