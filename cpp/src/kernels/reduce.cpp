@@ -8,10 +8,6 @@
 namespace xgrad::kernels {
 namespace {
 
-// Sums in double for float32 too: a float accumulator loses digits over long rows.
-template <class T>
-using Acc = double;
-
 // x viewed as (outer, R, inner), contiguous; out is (outer, inner).
 template <class T>
 void reduce_block(ReduceOp op, const T* x, T* out, int64_t outer, int64_t R, int64_t inner) {
@@ -19,7 +15,7 @@ void reduce_block(ReduceOp op, const T* x, T* out, int64_t outer, int64_t R, int
         for (int64_t o = 0; o < outer; ++o) {
             const T* row = x + o * R;
             if (op == ReduceOp::sum) {
-                Acc<T> acc = 0;
+                double acc = 0;  // float32 too: a float accumulator loses digits over long rows
 #pragma omp simd reduction(+ : acc)
                 for (int64_t r = 0; r < R; ++r) acc += row[r];
                 out[o] = T(acc);
