@@ -5,8 +5,13 @@ from .linear import Linear
 from .loss import CrossEntropyLoss
 from .module import Module, ModuleList, RemovableHandle, Sequential
 from .parameter import Parameter
+from .conv import Conv2d
+from .flatten import Flatten
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2d
 
 __all__ = [
     "functional", "init", "Module", "Sequential", "ModuleList", "RemovableHandle", "Parameter", "Linear",
     "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
+    # issue 3
+    "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
 ]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
+
 from .. import _core
 from .._tensor import Tensor, log_softmax, softmax  # noqa: F401  (re-exported)
 
@@ -36,3 +38,102 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy: input must be a Tensor of logits, got {type(input).__name__}")
     return _core.cross_entropy(input, target, reduction)
+
+
+# ---------------------------------------------------------------- convolution and pooling (issue 3)
+
+def _pair(v: Any, name: str, op: str) -> tuple:
+    """2 -> (2, 2); (2, 3) stays; anything else is a ValueError naming the op."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
+        return int(v[0]), int(v[1])
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
+    return int(v), int(v)
+
+
+def _check_tensor(x: Any, op: str, what: str = "input") -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {what} must be an xgrad Tensor, got {type(x).__name__}")
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation, as in every deep learning library) of an NCHW input.
+
+    input (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) or None; output (N, O, H', W') with
+    ``H' = (H + 2 ph - dh (kh - 1) - 1) // sh + 1`` (same for W'), and
+    ``out[n, o, y, x] = b[o] + sum_{c,i,j} w[o, c, i, j] * in_pad[n, c, y*sh + i*dh, x*sw + j*dw]``.
+    Computed as im2col + one BLAS gemm per image (and group); a 1x1 convolution is a plain gemm."""
+    _check_tensor(input, "conv2d")
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            kh, kw = weight.shape[2], weight.shape[3]
+            dh, dw = _pair(dilation, "dilation", "conv2d")
+            if _pair(stride, "stride", "conv2d") != (1, 1) or (dh * (kh - 1)) % 2 or (dw * (kw - 1)) % 2:
+                raise ValueError("conv2d: padding='same' needs stride 1 and an odd effective kernel size")
+            padding = (dh * (kh - 1) // 2, dw * (kw - 1) // 2)
+        else:
+            raise ValueError(f"conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+    return _core.conv2d(input, weight, bias, _pair(stride, "stride", "conv2d"), _pair(padding, "padding", "conv2d"),
+                        _pair(dilation, "dilation", "conv2d"), int(groups))
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """Max over (dilated) kh x kw windows moved by ``stride`` (default: the kernel size), padding
+    with -inf. (N, C, H, W) -> (N, C, H', W'), H' as for conv2d. The gradient goes to each
+    window's maximum."""
+    _check_tensor(input, "max_pool2d")
+    k = _pair(kernel_size, "kernel_size", "max_pool2d")
+    s = k if stride is None or stride == [] else _pair(stride, "stride", "max_pool2d")
+    return _core.max_pool2d(input, k, s, _pair(padding, "padding", "max_pool2d"),
+                            _pair(dilation, "dilation", "max_pool2d"), bool(ceil_mode))
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over kh x kw windows moved by ``stride`` (default: the kernel size); zero padding
+    counts in the divisor when ``count_include_pad`` (PyTorch's default)."""
+    _check_tensor(input, "avg_pool2d")
+    k = _pair(kernel_size, "kernel_size", "avg_pool2d")
+    s = k if stride is None or stride == [] else _pair(stride, "stride", "avg_pool2d")
+    return _core.avg_pool2d(input, k, s, _pair(padding, "padding", "avg_pool2d"), bool(ceil_mode),
+                            bool(count_include_pad))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to a fixed output size: output cell i covers input rows
+    ``[floor(i H / H'), ceil((i + 1) H / H'))`` (same for columns). ``output_size=1`` is global
+    average pooling: (N, C, H, W) -> (N, C, 1, 1)."""
+    _check_tensor(input, "adaptive_avg_pool2d")
+    size = _pair(output_size, "output_size", "adaptive_avg_pool2d")
+    if isinstance(output_size, (tuple, list)):
+        size = tuple(input.shape[2 + i] if output_size[i] is None else size[i] for i in range(2))
+    return _core.adaptive_avg_pool2d(input, size)
+
+
+def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+                          return_indices: bool = False, _random_samples: Optional[Tensor] = None) -> Tensor:
+    """Fractional max pooling (Graham 2014): max over kh x kw windows whose starts are
+    pseudo-random, ``start_i = floor((i + u) a) - floor(u a)`` with ``a = (H - kh) / (H' - 1)``
+    and one ``u ~ U[0, 1)`` per (image, channel, axis), so the output size H' can be any
+    fraction of H. Give ``output_size`` or ``output_ratio`` (H' = floor(H * ratio)).
+    ``_random_samples`` (N, C, 2) fixes u (PyTorch's argument); otherwise u comes from xgrad's
+    generator."""
+    _check_tensor(input, "fractional_max_pool2d")
+    if return_indices:
+        raise ValueError("fractional_max_pool2d: return_indices is not supported")
+    k = _pair(kernel_size, "kernel_size", "fractional_max_pool2d")
+    if (output_size is None) == (output_ratio is None):
+        raise ValueError("fractional_max_pool2d: give exactly one of output_size and output_ratio")
+    if output_size is None:
+        ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio, output_ratio)
+        if not all(0 < float(r) < 1 for r in ratio):
+            raise ValueError(f"fractional_max_pool2d: output_ratio must be in (0, 1), got {output_ratio!r}")
+        output_size = (int(input.shape[-2] * float(ratio[0])), int(input.shape[-1] * float(ratio[1])))
+    return _core.fractional_max_pool2d(input, k, _pair(output_size, "output_size", "fractional_max_pool2d"),
+                                       _random_samples)

@@ -1,0 +1,162 @@
+"""Registry rows for the layers' functional ops of issue 3 (convolution, pooling, normalisation,
+activations, dropout, losses). op_registry.py appends NN_OPS to OPS, so test_ops.py runs every
+row through forward vs NumPy (float32 and float64), float64 gradcheck, strided (non-contiguous)
+inputs and forward + gradients vs PyTorch. The NumPy references below are written independently
+of the C++ kernels (direct loops or slicing, no im2col)."""
+from __future__ import annotations
+
+from typing import List
+
+import numpy as np
+
+import xgrad
+import xgrad.nn.functional as F
+from op_registry import OpCase
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _tf():
+    return _torch().nn.functional
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+# ---------------------------------------------------------------- NumPy references
+
+def np_conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    N, C, H, W = xp.shape
+    O, Cg, kh, kw = w.shape
+    OH, OW = (H - dh * (kh - 1) - 1) // sh + 1, (W - dw * (kw - 1) - 1) // sw + 1
+    out = np.zeros((N, O, OH, OW))
+    Og = O // groups
+    for g in range(groups):
+        xs = xp[:, g * Cg:(g + 1) * Cg]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xs[:, :, i * dh:i * dh + sh * (OH - 1) + 1:sh, j * dw:j * dw + sw * (OW - 1) + 1:sw]
+                out[:, g * Og:(g + 1) * Og] += np.einsum("nchw,oc->nohw", patch, w[g * Og:(g + 1) * Og, :, i, j])
+    if b is not None:
+        out += b[None, :, None, None]
+    return out
+
+
+def _windows(x, k, s, p, d, fill):
+    """All (dilated) pooling windows as an array (N, C, OH, OW, kh*kw), padding filled with `fill`."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = _pair(k), _pair(s), _pair(p), _pair(d)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
+    H, W = xp.shape[2:]
+    OH, OW = (H - dh * (kh - 1) - 1) // sh + 1, (W - dw * (kw - 1) - 1) // sw + 1
+    cells = [xp[:, :, i * dh:i * dh + sh * (OH - 1) + 1:sh, j * dw:j * dw + sw * (OW - 1) + 1:sw]
+             for i in range(kh) for j in range(kw)]
+    return np.stack(cells, axis=-1)
+
+
+def np_max_pool2d(x, k, s=None, p=0, d=1):
+    return _windows(x, k, k if s is None else s, p, d, -np.inf).max(-1)
+
+
+def np_avg_pool2d(x, k, s=None, p=0, count_include_pad=True):
+    s = k if s is None else s
+    total = _windows(x, k, s, p, 1, 0.0).sum(-1)
+    if count_include_pad:
+        return total / np.prod(_pair(k))
+    return total / _windows(np.ones_like(x), k, s, p, 1, 0.0).sum(-1)
+
+
+def np_adaptive_avg_pool2d(x, size):
+    oh, ow = _pair(size)
+    H, W = x.shape[2:]
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            h0, h1 = (i * H) // oh, -((-(i + 1) * H) // oh)
+            w0, w1 = (j * W) // ow, -((-(j + 1) * W) // ow)
+            out[:, :, i, j] = x[:, :, h0:h1, w0:w1].mean((2, 3))
+    return out
+
+
+def np_fractional_max_pool2d(x, k, size, samples):
+    (kh, kw), (oh, ow) = _pair(k), _pair(size)
+    H, W = x.shape[2:]
+
+    def starts(u, n_in, n_out, kk):
+        alpha = (n_in - kk) / (n_out - 1) if n_out > 1 else 0.0
+        seq = [int((i + u) * alpha) - int(u * alpha) for i in range(n_out - 1)]
+        return seq + [n_in - kk]
+
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for n in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            sw, sh = starts(samples[n, c, 0], W, ow, kw), starts(samples[n, c, 1], H, oh, kh)
+            for i in range(oh):
+                for j in range(ow):
+                    out[n, c, i, j] = x[n, c, sh[i]:sh[i] + kh, sw[j]:sw[j] + kw].max()
+    return out
+
+
+def _samples(x_shape):
+    return np.random.default_rng(7).uniform(0, 1, size=(x_shape[0], x_shape[1], 2))
+
+
+# ---------------------------------------------------------------- rows
+
+def _conv_row(name, shapes, **kw):
+    def fn(x, w, b=None):
+        return F.conv2d(x, w, b, **kw)
+
+    def tfn(x, w, b=None):
+        return _tf().conv2d(x, w, b, **kw)
+
+    return OpCase(name, fn, lambda x, w, b=None: np_conv2d(x, w, b, **kw), shapes, same_in_torch=False,
+                  torch_fn=tfn, rtol32=1e-4)
+
+
+def _pool_row(name, shapes, fn, ref, tfn, domain="distinct"):
+    return OpCase(name, fn, ref, shapes, domain=domain, same_in_torch=False, torch_fn=tfn)
+
+
+NN_OPS: List[OpCase] = [
+    # convolution: batch 1, odd sizes, padding > 0, stride 2, dilation 2, groups, 1x1, no bias
+    _conv_row("conv2d", [((2, 3, 7, 6), (4, 3, 3, 3), (4,)), ((1, 1, 5, 5), (2, 1, 3, 3), (2,))], padding=1),
+    _conv_row("conv2d_stride2", [((1, 3, 8, 9), (5, 3, 3, 3), (5,))], stride=2, padding=1),
+    _conv_row("conv2d_stride_rect", [((2, 2, 7, 8), (3, 2, 2, 3), (3,))], stride=(2, 1), padding=(1, 0)),
+    _conv_row("conv2d_dilation2", [((2, 2, 9, 9), (3, 2, 3, 3), (3,))], padding=2, dilation=2),
+    _conv_row("conv2d_groups", [((2, 4, 6, 5), (6, 2, 3, 3), (6,))], padding=1, groups=2),
+    _conv_row("conv2d_depthwise", [((1, 3, 5, 5), (3, 1, 3, 3), (3,))], stride=2, padding=1, groups=3),
+    _conv_row("conv2d_1x1", [((2, 5, 4, 3), (7, 5, 1, 1), (7,))]),
+    _conv_row("conv2d_1x1_stride2", [((2, 3, 5, 5), (4, 3, 1, 1), (4,))], stride=2),
+    _conv_row("conv2d_nobias", [((2, 3, 6, 6), (4, 3, 3, 3))], padding=1, dilation=(2, 1)),
+    # pooling (distinct values: no ties at a window's maximum)
+    _pool_row("max_pool2d", [((2, 3, 6, 8),), ((1, 1, 5, 5),)], lambda x: F.max_pool2d(x, 2),
+              lambda x: np_max_pool2d(x, 2), lambda x: _tf().max_pool2d(x, 2)),
+    _pool_row("max_pool2d_3s2p1", [((1, 2, 7, 9),)], lambda x: F.max_pool2d(x, 3, 2, 1),
+              lambda x: np_max_pool2d(x, 3, 2, 1), lambda x: _tf().max_pool2d(x, 3, 2, 1)),
+    _pool_row("max_pool2d_dilation2", [((2, 2, 9, 8),)], lambda x: F.max_pool2d(x, 2, 1, 0, 2),
+              lambda x: np_max_pool2d(x, 2, 1, 0, 2), lambda x: _tf().max_pool2d(x, 2, 1, 0, 2)),
+    _pool_row("avg_pool2d", [((2, 3, 6, 8),), ((1, 1, 5, 5),)], lambda x: F.avg_pool2d(x, 2),
+              lambda x: np_avg_pool2d(x, 2), lambda x: _tf().avg_pool2d(x, 2), domain="normal"),
+    _pool_row("avg_pool2d_3s2p1", [((1, 2, 7, 9),)], lambda x: F.avg_pool2d(x, 3, 2, 1),
+              lambda x: np_avg_pool2d(x, 3, 2, 1), lambda x: _tf().avg_pool2d(x, 3, 2, 1), domain="normal"),
+    _pool_row("avg_pool2d_exclude_pad", [((2, 2, 6, 7),)], lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+              lambda x: np_avg_pool2d(x, 3, 2, 1, False),
+              lambda x: _tf().avg_pool2d(x, 3, 2, 1, count_include_pad=False), domain="normal"),
+    _pool_row("adaptive_avg_pool2d_global", [((2, 3, 5, 7),), ((1, 4, 1, 1),)], lambda x: F.adaptive_avg_pool2d(x, 1),
+              lambda x: np_adaptive_avg_pool2d(x, 1), lambda x: _tf().adaptive_avg_pool2d(x, 1), domain="normal"),
+    _pool_row("adaptive_avg_pool2d_3x2", [((2, 2, 7, 5),)], lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
+              lambda x: np_adaptive_avg_pool2d(x, (3, 2)), lambda x: _tf().adaptive_avg_pool2d(x, (3, 2)),
+              domain="normal"),
+    _pool_row("fractional_max_pool2d", [((2, 3, 9, 10),), ((1, 2, 7, 7),)],
+              lambda x: F.fractional_max_pool2d(x, 2, (5, 4), _random_samples=xgrad.tensor(_samples(x.shape),
+                                                                                             dtype=x.dtype)),
+              lambda x: np_fractional_max_pool2d(x, 2, (5, 4), _samples(x.shape)),
+              lambda x: _tf().fractional_max_pool2d(x, 2, (5, 4), _random_samples=_torch().tensor(
+                  _samples(x.shape), dtype=x.dtype))),
+]

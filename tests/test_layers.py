@@ -1,0 +1,146 @@
+"""Layers (xgrad.nn modules) beyond the op registry: modules with parameters against PyTorch on
+the same weights, random convolution configurations, training/eval behaviour, bad input."""
+import numpy as np
+import pytest
+
+import xgrad
+import xgrad.nn as nn
+import xgrad.nn.functional as F
+from conftest import requires_torch, torch
+
+
+def to_torch(t, requires_grad=False):
+    return torch.tensor(np.array(t.numpy()), requires_grad=requires_grad)
+
+
+def copy_params(ours, theirs):
+    """Copy every parameter of a torch module into the xgrad module with the same names."""
+    state = {k: v.detach().numpy() for k, v in theirs.state_dict().items() if k in dict(ours.named_parameters())}
+    ours.load_state_dict(state, strict=False)
+
+
+# ---------------------------------------------------------------- convolution
+
+@requires_torch
+@pytest.mark.parametrize("seed", range(24))
+def test_conv2d_random_configurations_match_torch(seed):
+    rng = np.random.default_rng(100 + seed)
+    groups = int(rng.choice([1, 1, 2, 3]))
+    C, O = groups * int(rng.integers(1, 4)), groups * int(rng.integers(1, 4))
+    kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    stride = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    dilation = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    padding = (int(rng.integers(0, 3)), int(rng.integers(0, 3)))
+    N = int(rng.integers(1, 4))
+    H = dilation[0] * (kh - 1) + 1 + int(rng.integers(0, 6))
+    W = dilation[1] * (kw - 1) + 1 + int(rng.integers(0, 6))
+    x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((O, C // groups, kh, kw)), rng.standard_normal(O)
+    xs = [xgrad.tensor(a, requires_grad=True) for a in (x, w, b)]
+    ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out = F.conv2d(*xs, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    ref = torch.nn.functional.conv2d(*ts, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), rtol=1e-10, atol=1e-10)
+    g = rng.standard_normal(tuple(ref.shape))
+    out.backward(xgrad.tensor(g))
+    ref.backward(torch.tensor(g))
+    for a, t in zip(xs, ts):
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-10)
+    if seed < 6:  # a float64 gradcheck on a few random configurations too
+        xgrad.gradcheck(lambda *a: F.conv2d(*a, stride=stride, padding=padding, dilation=dilation, groups=groups),
+                        [xgrad.tensor(a, requires_grad=True) for a in (x, w, b)], eps=1e-6, atol=1e-7, rtol=1e-5)
+
+
+@requires_torch
+def test_conv2d_module_float32_matches_torch():
+    xgrad.manual_seed(1)
+    conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+    ref = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+    copy_params(conv, ref)
+    x = np.random.default_rng(0).standard_normal((4, 3, 11, 10)).astype(np.float32)
+    out = conv(xgrad.tensor(x))
+    assert out.dtype == xgrad.float32 and out.shape == (4, 8, 6, 5)
+    np.testing.assert_allclose(out.numpy(), ref(torch.tensor(x)).detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_conv2d_init_and_repr():
+    conv = nn.Conv2d(4, 6, (3, 5), padding=1, groups=2, bias=False, dtype=xgrad.float64)
+    assert conv.weight.shape == (6, 2, 3, 5) and conv.bias is None and conv.weight.dtype == xgrad.float64
+    bound = 1 / np.sqrt(2 * 3 * 5)
+    assert np.abs(conv.weight.numpy()).max() <= bound
+    assert "groups=2" in repr(conv) and "bias=False" in repr(conv)
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 2 * 2, 2))
+    assert f"{3 * 4 * 9 + 4 + 16 * 2 + 2:,} parameters" in repr(net)
+
+
+def test_conv2d_same_padding_keeps_size():
+    x = xgrad.randn(1, 2, 7, 6)
+    assert nn.Conv2d(2, 3, 5, padding="same")(x).shape == (1, 3, 7, 6)
+
+
+@requires_torch
+def test_small_cnn_matches_torch():
+    """The benchmark's CNN, float64: loss and every parameter's gradient equal PyTorch's."""
+    def build(m):
+        return m.Sequential(m.Conv2d(3, 8, 3, padding=1), m.ReLU(), m.MaxPool2d(2), m.Conv2d(8, 6, 3, padding=1),
+                            m.ReLU(), m.AvgPool2d(2), m.Flatten(), m.Linear(6 * 2 * 2, 5))
+    ours, theirs = build(nn).double(), build(torch.nn).double()
+    copy_params(ours, theirs)
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((3, 3, 8, 8)), np.array([0, 4, 2])
+    loss = F.cross_entropy(ours(xgrad.tensor(x)), y)
+    ref = torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y))
+    loss.backward()
+    ref.backward()
+    assert abs(loss.item() - ref.item()) < 1e-12
+    tp = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: F.conv2d(xgrad.randn(3, 8, 8), xgrad.randn(4, 3, 3, 3)), r"conv2d: input must be 4-D .*\(3, 8, 8\)"),
+    (lambda: F.conv2d(xgrad.randn(1, 5, 8, 8), xgrad.randn(4, 3, 3, 3)), r"conv2d: .* has 5 channels.* expects 3"),
+    (lambda: F.conv2d(xgrad.randn(1, 3, 2, 2), xgrad.randn(4, 3, 3, 3)), r"conv2d: kernel of size 3x3 .* larger than the padded input 2x2"),
+    (lambda: F.conv2d(xgrad.randn(1, 4, 8, 8), xgrad.randn(3, 2, 3, 3), groups=2), r"conv2d: out_channels 3 .*not divisible by groups=2"),
+    (lambda: F.conv2d(xgrad.randn(1, 3, 8, 8), xgrad.randn(4, 3, 3, 3), xgrad.randn(5)), r"conv2d: bias of shape \(5,\)"),
+    (lambda: F.conv2d(xgrad.randn(1, 3, 8, 8), xgrad.randn(4, 3, 3, 3), stride=0), r"conv2d: stride must be positive"),
+    (lambda: nn.Conv2d(3, 4, 3)(xgrad.randn(2, 4, 8, 8)), r"conv2d: .* has 4 channels"),
+    (lambda: nn.Conv2d(3, 4, 3, groups=2), r"Conv2d: in_channels \(3\) .* divisible by groups \(2\)"),
+    (lambda: F.max_pool2d(xgrad.randn(1, 1, 2, 2), 3), r"max_pool2d: kernel of size 3 .* larger than the padded input 2"),
+    (lambda: F.max_pool2d(xgrad.randn(2, 4, 4), 2), r"max_pool2d: input must be 4-D"),
+    (lambda: F.max_pool2d(xgrad.randn(1, 1, 8, 8), 2, padding=2), r"max_pool2d: padding 2 must be at most half"),
+    (lambda: F.avg_pool2d(xgrad.randn(1, 1, 3, 3), 4), r"avg_pool2d: kernel of size 4"),
+    (lambda: F.adaptive_avg_pool2d(xgrad.randn(1, 1, 3, 3), 0), r"adaptive_avg_pool2d: output_size must be positive"),
+    (lambda: F.fractional_max_pool2d(xgrad.randn(1, 1, 5, 5), 3, (4, 4)), r"fractional_max_pool2d: output \(4, 4\) with kernel \(3, 3\) needs an input of at least 6x6"),
+    (lambda: F.fractional_max_pool2d(xgrad.randn(1, 1, 5, 5), 2, output_ratio=1.5), r"output_ratio must be in \(0, 1\)"),
+])
+def test_bad_input_raises_value_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# ---------------------------------------------------------------- pooling modules
+
+def test_pooling_modules_shapes_and_global_average():
+    x = xgrad.randn(2, 3, 8, 6)
+    assert nn.MaxPool2d(2)(x).shape == (2, 3, 4, 3)
+    assert nn.AvgPool2d(3, stride=2, padding=1)(x).shape == (2, 3, 4, 3)
+    g = nn.AdaptiveAvgPool2d(1)(x)
+    np.testing.assert_allclose(g.numpy()[..., 0, 0], x.numpy().mean((2, 3)), rtol=1e-5, atol=1e-6)
+    assert nn.Flatten()(g).shape == (2, 3)
+
+
+def test_fractional_max_pool_random_when_training_fixed_in_eval():
+    pool = nn.FractionalMaxPool2d(2, output_ratio=0.7)
+    x = xgrad.tensor(np.random.default_rng(0).permutation(2 * 2 * 10 * 10).reshape(2, 2, 10, 10).astype(np.float32))
+    outs = [pool(x).numpy().copy() for _ in range(6)]
+    assert outs[0].shape == (2, 2, 7, 7)
+    assert any(not np.array_equal(outs[0], o) for o in outs[1:]), "training windows should vary between calls"
+    xgrad.manual_seed(5)
+    a = pool(x).numpy().copy()
+    xgrad.manual_seed(5)
+    np.testing.assert_array_equal(a, pool(x).numpy())  # the generator makes it repeatable
+    pool.eval()
+    np.testing.assert_array_equal(pool(x).numpy(), pool(x).numpy())
