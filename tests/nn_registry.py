@@ -106,6 +106,49 @@ def _samples(x_shape):
     return np.random.default_rng(7).uniform(0, 1, size=(x_shape[0], x_shape[1], 2))
 
 
+def np_batch_norm(x, w=None, b=None, eps=1e-5, mean=None, var=None):
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    mu = x.mean(axes) if mean is None else mean
+    v = x.var(axes) if var is None else var
+    y = (x - mu.reshape(shape)) / np.sqrt(v.reshape(shape) + eps)
+    if w is not None:
+        y = y * w.reshape(shape)
+    if b is not None:
+        y = y + b.reshape(shape)
+    return y
+
+
+def np_layer_norm(x, k, w=None, b=None, eps=1e-5):
+    axes = tuple(range(x.ndim - k, x.ndim))
+    y = (x - x.mean(axes, keepdims=True)) / np.sqrt(x.var(axes, keepdims=True) + eps)
+    return y * (1 if w is None else w) + (0 if b is None else b)
+
+
+def np_group_norm(x, G, w=None, b=None, eps=1e-5):
+    N, C = x.shape[:2]
+    xg = x.reshape(N, G, -1)
+    y = ((xg - xg.mean(2, keepdims=True)) / np.sqrt(xg.var(2, keepdims=True) + eps)).reshape(x.shape)
+    shape = (1, C) + (1,) * (x.ndim - 2)
+    return y * (1 if w is None else w.reshape(shape)) + (0 if b is None else b.reshape(shape))
+
+
+def _running(C):
+    """Fixed running statistics for the evaluation-mode rows."""
+    return np.linspace(-0.5, 0.5, C), np.linspace(0.5, 2.0, C)
+
+
+def _bn_eval(x, w, b):
+    rm, rv = _running(x.shape[1])
+    return F.batch_norm(x, xgrad.tensor(rm, dtype=x.dtype), xgrad.tensor(rv, dtype=x.dtype), w, b, training=False)
+
+
+def _bn_eval_torch(x, w, b):
+    rm, rv = _running(x.shape[1])
+    t = _torch()
+    return _tf().batch_norm(x, t.tensor(rm, dtype=x.dtype), t.tensor(rv, dtype=x.dtype), w, b, training=False)
+
+
 # ---------------------------------------------------------------- rows
 
 def _conv_row(name, shapes, **kw):
@@ -159,4 +202,27 @@ NN_OPS: List[OpCase] = [
               lambda x: np_fractional_max_pool2d(x, 2, (5, 4), _samples(x.shape)),
               lambda x: _tf().fractional_max_pool2d(x, 2, (5, 4), _random_samples=_torch().tensor(
                   _samples(x.shape), dtype=x.dtype))),
+    # normalisation (batch statistics, running statistics, layer, group, instance)
+    OpCase("batch_norm_train", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+           lambda x, w, b: np_batch_norm(x, w, b), [((4, 3), (3,), (3,)), ((2, 3, 5), (3,), (3,)),
+                                                   ((1, 2, 3, 3), (2,), (2,)), ((3, 4, 2, 5), (4,), (4,))],
+           same_in_torch=False, torch_fn=lambda x, w, b: _tf().batch_norm(x, None, None, w, b, training=True),
+           rtol32=1e-4),
+    OpCase("batch_norm_train_no_affine", lambda x: F.batch_norm(x, None, None, training=True),
+           lambda x: np_batch_norm(x), [((5, 3, 2, 2),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().batch_norm(x, None, None, training=True), rtol32=1e-4),
+    OpCase("batch_norm_eval", _bn_eval,
+           lambda x, w, b: np_batch_norm(x, w, b, mean=_running(x.shape[1])[0], var=_running(x.shape[1])[1]),
+           [((4, 3), (3,), (3,)), ((2, 3, 4, 5), (3,), (3,))], same_in_torch=False, torch_fn=_bn_eval_torch),
+    OpCase("layer_norm", lambda x, w, b: F.layer_norm(x, w.shape, w, b), lambda x, w, b: np_layer_norm(x, w.ndim, w, b),
+           [((4, 5), (5,), (5,)), ((2, 3, 4), (3, 4), (3, 4)), ((1, 7), (7,), (7,))], same_in_torch=False,
+           torch_fn=lambda x, w, b: _tf().layer_norm(x, tuple(w.shape), w, b), rtol32=1e-4),
+    OpCase("layer_norm_no_affine", lambda x: F.layer_norm(x, x.shape[-1]), lambda x: np_layer_norm(x, 1),
+           [((3, 6),)], same_in_torch=False, torch_fn=lambda x: _tf().layer_norm(x, (x.shape[-1],)), rtol32=1e-4),
+    OpCase("group_norm", lambda x, w, b: F.group_norm(x, 2, w, b), lambda x, w, b: np_group_norm(x, 2, w, b),
+           [((2, 4, 3, 3), (4,), (4,)), ((1, 6, 5), (6,), (6,))], same_in_torch=False,
+           torch_fn=lambda x, w, b: _tf().group_norm(x, 2, w, b), rtol32=1e-4),
+    OpCase("instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
+           lambda x, w, b: np_group_norm(x, x.shape[1], w, b), [((2, 3, 4, 5), (3,), (3,)), ((1, 2, 3, 3), (2,), (2,))],
+           same_in_torch=False, torch_fn=lambda x, w, b: _tf().instance_norm(x, weight=w, bias=b), rtol32=1e-4),
 ]

@@ -144,3 +144,113 @@ def test_fractional_max_pool_random_when_training_fixed_in_eval():
     np.testing.assert_array_equal(a, pool(x).numpy())  # the generator makes it repeatable
     pool.eval()
     np.testing.assert_array_equal(pool(x).numpy(), pool(x).numpy())
+
+
+# ---------------------------------------------------------------- normalisation
+
+@requires_torch
+@pytest.mark.parametrize("kind,shape,momentum", [
+    ("BatchNorm2d", (4, 3, 5, 6), 0.1), ("BatchNorm2d", (2, 5, 3, 3), None), ("BatchNorm1d", (6, 4), 0.3),
+    ("BatchNorm1d", (3, 4, 7), 0.1)])
+def test_batchnorm_running_stats_and_eval_match_torch(kind, shape, momentum):
+    """Several training steps (forward + backward + SGD on gamma/beta), then eval: the running
+    statistics, the outputs and the gradients equal PyTorch's."""
+    C = shape[1]
+    ours = getattr(nn, kind)(C, momentum=momentum, dtype=xgrad.float64)
+    theirs = getattr(torch.nn, kind)(C, momentum=momentum).double()
+    rng = np.random.default_rng(0)
+    for step in range(4):
+        x = rng.standard_normal(shape) * (step + 1) + step
+        xo, xt = xgrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        yo, yt = ours(xo), theirs(xt)
+        np.testing.assert_allclose(yo.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+        g = rng.standard_normal(shape)
+        yo.backward(xgrad.tensor(g))
+        yt.backward(torch.tensor(g))
+        np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+        with xgrad.no_grad(), torch.no_grad():
+            for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+                np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-9, atol=1e-12)
+                p.numpy()[...] -= 0.1 * p.grad.numpy()
+                q -= 0.1 * q.grad
+                p.grad, q.grad = None, None
+    np.testing.assert_allclose(ours.running_mean.numpy(), theirs.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.running_var.numpy(), theirs.running_var.numpy(), rtol=1e-12)
+    assert ours.num_batches_tracked.item() == theirs.num_batches_tracked.item() == 4
+    ours.eval(), theirs.eval()
+    x = rng.standard_normal(shape)
+    xo, xt = xgrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    yo, yt = ours(xo), theirs(xt)
+    np.testing.assert_allclose(yo.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    yo.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-10)
+    before = ours.running_mean.numpy().copy()
+    ours(xgrad.tensor(x))
+    np.testing.assert_array_equal(ours.running_mean.numpy(), before)  # eval leaves the statistics alone
+
+
+def test_batchnorm_eval_is_per_channel_affine_of_running_stats():
+    bn = nn.BatchNorm2d(2, dtype=xgrad.float64)
+    bn.running_mean.numpy()[...] = [1.0, -2.0]
+    bn.running_var.numpy()[...] = [4.0, 0.25]
+    bn.weight.numpy()[...] = [2.0, 3.0]
+    bn.bias.numpy()[...] = [0.5, 0.0]
+    bn.eval()
+    x = np.random.default_rng(0).standard_normal((3, 2, 2, 2))
+    expected = (x - np.array([1.0, -2.0])[:, None, None]) / np.sqrt(np.array([4.0, 0.25]) + 1e-5)[:, None, None]
+    expected = expected * np.array([2.0, 3.0])[:, None, None] + np.array([0.5, 0.0])[:, None, None]
+    np.testing.assert_allclose(bn(xgrad.tensor(x)).numpy(), expected, rtol=1e-12)
+
+
+def test_batchnorm_gradcheck_with_parameters():
+    bn = nn.BatchNorm2d(3, dtype=xgrad.float64)
+    x = xgrad.tensor(np.random.default_rng(1).standard_normal((2, 3, 3, 2)), requires_grad=True)
+    xgrad.gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [x, bn.weight, bn.bias],
+                    eps=1e-6, atol=1e-7, rtol=1e-5)
+
+
+@requires_torch
+def test_instance_norm_running_stats_match_torch():
+    ours = nn.InstanceNorm2d(3, affine=True, track_running_stats=True, dtype=xgrad.float64)
+    theirs = torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=True).double()
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        x = rng.standard_normal((2, 3, 4, 5)) * 2 + 1
+        np.testing.assert_allclose(ours(xgrad.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
+                                   rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.running_mean.numpy(), theirs.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.running_var.numpy(), theirs.running_var.numpy(), rtol=1e-12)
+    ours.eval(), theirs.eval()
+    x = rng.standard_normal((2, 3, 4, 5))
+    np.testing.assert_allclose(ours(xgrad.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10,
+                               atol=1e-12)
+
+
+@requires_torch
+def test_layer_group_norm_modules_match_torch():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 6, 3, 4))
+    for ours, theirs in [(nn.LayerNorm((3, 4), dtype=xgrad.float64), torch.nn.LayerNorm((3, 4)).double()),
+                         (nn.GroupNorm(3, 6, dtype=xgrad.float64), torch.nn.GroupNorm(3, 6).double())]:
+        for p, q in zip(ours.parameters(), theirs.parameters()):
+            v = rng.standard_normal(tuple(q.shape))
+            p.numpy()[...] = v
+            q.data = torch.tensor(v)
+        np.testing.assert_allclose(ours(xgrad.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
+                                   rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: nn.BatchNorm2d(3)(xgrad.randn(2, 3, 4)), r"BatchNorm2d: expected a 4-D input \(N, C, H, W\), got shape \(2, 3, 4\)"),
+    (lambda: nn.BatchNorm2d(3)(xgrad.randn(2, 4, 3, 3)), r"BatchNorm2d: expected 3 channels .* \(2, 4, 3, 3\)"),
+    (lambda: nn.BatchNorm1d(3)(xgrad.randn(1, 3)), r"batch_norm: expected more than 1 value per channel"),
+    (lambda: nn.LayerNorm(5)(xgrad.randn(2, 4)), r"LayerNorm: input of shape \(2, 4\) does not end with"),
+    (lambda: nn.GroupNorm(4, 6), r"GroupNorm: num_channels \(6\) must be divisible by num_groups \(4\)"),
+    (lambda: F.group_norm(xgrad.randn(2, 6, 3), 4), r"group_norm: 6 channels .* not divisible into 4 groups"),
+    (lambda: nn.InstanceNorm2d(3)(xgrad.randn(2, 2, 3, 3)), r"InstanceNorm2d: expected 3 channels"),
+    (lambda: F.batch_norm(xgrad.randn(4, 3), xgrad.zeros(2), xgrad.ones(2)), r"batch_norm: running_mean of shape \(2,\)"),
+])
+def test_norm_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

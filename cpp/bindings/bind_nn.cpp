@@ -6,6 +6,7 @@
 #include "numpy_interop.hpp"
 #include "xgrad/ops/conv.hpp"
 #include "xgrad/ops/pooling.hpp"
+#include "xgrad/ops/norm.hpp"
 
 namespace xgrad::bindings {
 
@@ -28,6 +29,17 @@ void bind_nn(py::module_& m) {
     m.def("adaptive_avg_pool2d", &ops::adaptive_avg_pool2d, heavy);
     m.def("fractional_max_pool2d", [](T x, Pair k, Pair out, OptT samples) {
         return ops::fractional_max_pool2d(x, k, out, opt(samples));
+    }, heavy);
+
+    // normalisation
+    m.def("batch_norm", [](T x, OptT rm, OptT rv, OptT w, OptT b, bool training, double momentum, double eps) {
+        return ops::batch_norm(x, opt(rm), opt(rv), opt(w), opt(b), training, momentum, eps);
+    }, heavy);
+    m.def("layer_norm", [](T x, const Shape& shape, OptT w, OptT b, double eps) {
+        return ops::layer_norm(x, shape, opt(w), opt(b), eps);
+    }, heavy);
+    m.def("group_norm", [](T x, int64_t groups, OptT w, OptT b, double eps) {
+        return ops::group_norm(x, groups, opt(w), opt(b), eps);
     }, heavy);
 }
 

@@ -7,6 +7,7 @@ from .module import Module, ModuleList, RemovableHandle, Sequential
 from .parameter import Parameter
 from .conv import Conv2d
 from .flatten import Flatten
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2d
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
     # issue 3
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
 ]

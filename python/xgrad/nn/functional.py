@@ -137,3 +137,59 @@ def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = No
         output_size = (int(input.shape[-2] * float(ratio[0])), int(input.shape[-1] * float(ratio[1])))
     return _core.fractional_max_pool2d(input, k, _pair(output_size, "output_size", "fractional_max_pool2d"),
                                        _random_samples)
+
+
+# ---------------------------------------------------------------- normalisation (issue 3)
+
+def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+               weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalisation (Ioffe & Szegedy 2015) of (N, C) or (N, C, ...) per channel c:
+    ``y = (x - mu_c) / sqrt(var_c + eps) * weight_c + bias_c``. Training: mu, var (biased) of the
+    batch, and the running statistics (if given) are updated in place,
+    ``running = (1 - momentum) running + momentum * stat`` with the unbiased variance.
+    Evaluation: mu, var = running_mean, running_var. Fused forward and backward in C++."""
+    _check_tensor(input, "batch_norm")
+    return _core.batch_norm(input, running_mean, running_var, weight, bias, bool(training), float(momentum),
+                            float(eps))
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalisation (Ba et al. 2016): each sample normalised over its last dims
+    ``normalized_shape``, ``y = (x - mean) / sqrt(var + eps) * weight + bias`` (weight, bias of
+    shape normalized_shape). Same computation in training and evaluation."""
+    _check_tensor(input, "layer_norm")
+    shape = [int(normalized_shape)] if isinstance(normalized_shape, (int, np.integer)) else \
+        [int(s) for s in normalized_shape]
+    return _core.layer_norm(input, shape, weight, bias, float(eps))
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+               eps: float = 1e-5) -> Tensor:
+    """Group normalisation (Wu & He 2018) of (N, C, ...): statistics per sample over each group of
+    C / num_groups channels (and all spatial positions); weight, bias (C,) per channel."""
+    _check_tensor(input, "group_norm")
+    return _core.group_norm(input, int(num_groups), weight, bias, float(eps))
+
+
+def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_var: Optional[Tensor] = None,
+                  weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Instance normalisation (Ulyanov et al. 2016) of (N, C, ...): every (sample, channel) plane
+    normalised by its own mean and variance (group norm with one channel per group). With
+    ``use_input_stats=False`` the running statistics are used instead (as batch norm in eval).
+    When running statistics are given and ``use_input_stats``, they are updated with the batch
+    average of the per-instance mean and unbiased variance (PyTorch's rule)."""
+    _check_tensor(input, "instance_norm")
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: input must be (N, C, ...) with spatial dims, got shape {tuple(input.shape)}")
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if running_mean is not None and running_var is not None:
+        x = np.asarray(input.numpy(), dtype=np.float64).reshape(input.shape[0], input.shape[1], -1)
+        m = float(momentum)
+        rm, rv = running_mean.numpy(), running_var.numpy()
+        rm[...] = (1 - m) * rm + m * x.mean(2).mean(0)
+        rv[...] = (1 - m) * rv + m * x.var(2, ddof=1).mean(0)
+    return group_norm(input, input.shape[1], weight, bias, eps)
