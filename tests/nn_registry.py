@@ -149,6 +149,30 @@ def _bn_eval_torch(x, w, b):
     return _tf().batch_norm(x, t.tensor(rm, dtype=x.dtype), t.tensor(rv, dtype=x.dtype), w, b, training=False)
 
 
+def _np_erf(x):
+    from math import erf
+    return np.vectorize(erf)(x)
+
+
+def np_gelu(x):
+    return 0.5 * x * (1 + _np_erf(x / np.sqrt(2)))
+
+
+def np_gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def np_prelu(x, w):
+    a = w.reshape((1, -1) + (1,) * (x.ndim - 2)) if w.size > 1 else w.reshape(())
+    return np.where(x > 0, x, a * x)
+
+
+def np_maxout(x, k, dim):
+    shape = list(x.shape)
+    shape[dim:dim + 1] = [shape[dim] // k, k]
+    return x.reshape(shape).max(dim + 1)
+
+
 # ---------------------------------------------------------------- rows
 
 def _conv_row(name, shapes, **kw):
@@ -225,4 +249,29 @@ NN_OPS: List[OpCase] = [
     OpCase("instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
            lambda x, w, b: np_group_norm(x, x.shape[1], w, b), [((2, 3, 4, 5), (3,), (3,)), ((1, 2, 3, 3), (2,), (2,))],
            same_in_torch=False, torch_fn=lambda x, w, b: _tf().instance_norm(x, weight=w, bias=b), rtol32=1e-4),
+    # activations (inputs away from the kinks at 0 where the derivative jumps)
+    OpCase("leaky_relu", lambda x: F.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x), [((3, 4),), ((2, 3, 5),)],
+           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x: _tf().leaky_relu(x, 0.1)),
+    OpCase("elu", lambda x: F.elu(x, 1.3), lambda x: np.where(x > 0, x, 1.3 * np.expm1(x)), [((3, 4),)],
+           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x: _tf().elu(x, 1.3)),
+    OpCase("gelu", lambda x: F.gelu(x), np_gelu, [((3, 4),), ((2, 3, 5),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().gelu(x)),
+    OpCase("gelu_tanh", lambda x: F.gelu(x, approximate="tanh"), np_gelu_tanh, [((3, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().gelu(x, approximate="tanh")),
+    OpCase("silu", lambda x: F.silu(x), lambda x: x / (1 + np.exp(-x)), [((3, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().silu(x)),
+    OpCase("softplus", lambda x: F.softplus(x), lambda x: np.log1p(np.exp(x)), [((3, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().softplus(x)),
+    OpCase("softplus_beta", lambda x: F.softplus(x * 5, beta=2.0, threshold=3.0),
+           lambda x: np.where(10 * x > 3, 5 * x, np.log1p(np.exp(10 * x)) / 2), [((4, 5),)], domain="away_from_zero",
+           same_in_torch=False, torch_fn=lambda x: _tf().softplus(x * 5, beta=2.0, threshold=3.0)),
+    OpCase("prelu_shared", lambda x, w: F.prelu(x, w), np_prelu, [((3, 4), (1,)), ((2, 3, 2, 2), (1,))],
+           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x, w: _tf().prelu(x, w)),
+    OpCase("prelu_per_channel", lambda x, w: F.prelu(x, w), np_prelu, [((3, 4), (4,)), ((2, 3, 2, 5), (3,))],
+           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x, w: _tf().prelu(x, w)),
+    OpCase("maxout", lambda x: F.maxout(x, 3, 1), lambda x: np_maxout(x, 3, 1), [((2, 6),), ((1, 9, 2),)],
+           domain="distinct", same_in_torch=False,
+           torch_fn=lambda x: x.reshape(x.shape[0], x.shape[1] // 3, 3, *x.shape[2:]).amax(2)),
+    OpCase("maxout_last_dim", lambda x: F.maxout(x, 2, -1), lambda x: np_maxout(x, 2, x.ndim - 1), [((3, 8),)],
+           domain="distinct", same_in_torch=False, torch_fn=lambda x: x.reshape(3, 4, 2).amax(-1)),
 ]

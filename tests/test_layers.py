@@ -254,3 +254,103 @@ def test_layer_group_norm_modules_match_torch():
 def test_norm_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------- activations, dropout family, residual
+
+@requires_torch
+def test_prelu_module_learns_slope_like_torch():
+    ours, theirs = nn.PReLU(3, dtype=xgrad.float64), torch.nn.PReLU(3).double()
+    x = np.random.default_rng(0).standard_normal((4, 3, 2, 2))
+    yo, yt = ours(xgrad.tensor(x)), theirs(torch.tensor(x))
+    yo.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(yo.numpy(), yt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-12)
+
+
+def test_maxout_layer_is_max_of_k_linear_pieces():
+    layer = nn.Maxout(5, 4, k=3, dtype=xgrad.float64)
+    x = np.random.default_rng(0).standard_normal((2, 5))
+    pieces = x @ layer.linear.weight.numpy().T + layer.linear.bias.numpy()
+    np.testing.assert_allclose(layer(xgrad.tensor(x)).numpy(), pieces.reshape(2, 4, 3).max(-1), rtol=1e-12)
+    assert layer.num_parameters() == 5 * 12 + 12
+
+
+@pytest.mark.parametrize("scale_at_test", [False, True])
+def test_dropout_statistics_and_modes(scale_at_test):
+    p = 0.3
+    drop = nn.Dropout(p, scale_at_test=scale_at_test)
+    x = xgrad.ones(200, 500)
+    y = drop(x).numpy()
+    kept = y != 0
+    assert abs(kept.mean() - (1 - p)) < 0.01  # 100k Bernoulli draws: std ~0.0015
+    np.testing.assert_allclose(y[kept], 1.0 if scale_at_test else 1 / (1 - p), rtol=1e-6)
+    drop.eval()
+    np.testing.assert_allclose(drop(x).numpy(), (1 - p) if scale_at_test else 1.0, rtol=1e-6)
+    # the expected training output equals the eval output in both variants
+    drop.train()
+    assert abs(drop(x).numpy().mean() - drop.eval()(x).numpy().mean()) < 0.02
+
+
+def test_dropout_gradient_uses_the_same_mask_and_is_repeatable():
+    x = xgrad.tensor(np.random.default_rng(0).standard_normal((6, 7)), requires_grad=True)
+    xgrad.manual_seed(3)
+    y = F.dropout(x, 0.5)
+    y.backward(xgrad.ones(6, 7, dtype=xgrad.float64))
+    mask = y.numpy() != 0
+    np.testing.assert_allclose(x.grad.numpy(), mask * 2.0)
+    xgrad.manual_seed(3)
+    np.testing.assert_array_equal(F.dropout(x, 0.5).numpy(), y.numpy())
+
+
+def test_dropconnect_masks_weights_in_training_only():
+    lin = nn.Linear(50, 40, dtype=xgrad.float64)
+    dc = nn.DropConnect(lin, p=0.5)
+    x = np.eye(50)
+    w_eff = dc(xgrad.tensor(x)).numpy() - lin.bias.numpy()  # row i = column i of the masked W^T
+    dropped = np.isclose(w_eff, 0)
+    assert 0.4 < dropped.mean() < 0.6
+    np.testing.assert_allclose(w_eff[~dropped], 2 * lin.weight.numpy().T[~dropped], rtol=1e-12)
+    dc.eval()
+    np.testing.assert_allclose(dc(xgrad.tensor(x)).numpy(), lin(xgrad.tensor(x)).numpy())
+    assert dict(dc.named_parameters()).keys() == {"linear.weight", "linear.bias"}
+
+
+def test_stochastic_depth_drops_whole_samples_and_scales_in_eval():
+    sd = nn.StochasticDepth(0.25)
+    y = sd(xgrad.ones(400, 3, 2, 2)).numpy()
+    per_sample = y.reshape(400, -1)
+    assert np.all((per_sample == 0).all(1) | (per_sample == 1).all(1))  # all or nothing per sample
+    assert abs((per_sample[:, 0] == 0).mean() - 0.25) < 0.07
+    sd.eval()
+    np.testing.assert_allclose(sd(xgrad.ones(2, 3)).numpy(), 0.75)
+    batch = nn.StochasticDepth(0.5, mode="batch", scale_at_test=False)
+    y = batch(xgrad.ones(8, 3)).numpy()
+    assert np.all(y == 0) or np.all(y == 2.0)
+
+
+def test_residual_block_adds_identity_and_projects_when_needed():
+    body = nn.Linear(4, 4, dtype=xgrad.float64)
+    res = nn.Residual(body)
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    np.testing.assert_allclose(res(xgrad.tensor(x)).numpy(), body(xgrad.tensor(x)).numpy() + x, rtol=1e-12)
+    block = nn.ResidualBlock(3, 8, stride=2)
+    assert block(xgrad.randn(2, 3, 8, 8)).shape == (2, 8, 4, 4)
+    assert block.shortcut is not None and nn.ResidualBlock(8, 8).shortcut is None
+    with pytest.raises(ValueError, match=r"Residual: the body's output \(3, 5\)"):
+        nn.Residual(nn.Linear(4, 5))(xgrad.randn(3, 4))
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: nn.Dropout(1.0), r"Dropout: p \(the probability of dropping\) must be in \[0, 1\), got 1.0"),
+    (lambda: F.dropout(xgrad.randn(3), -0.1), r"dropout: p .* got -0.1"),
+    (lambda: nn.StochasticDepth(1.5), r"StochasticDepth: p .* got 1.5"),
+    (lambda: nn.DropConnect(nn.Linear(2, 2), 1.0), r"DropConnect: p"),
+    (lambda: F.prelu(xgrad.randn(2, 3), xgrad.ones(4)), r"prelu: weight of shape \(4,\) must have 1 element .* or 3"),
+    (lambda: F.maxout(xgrad.randn(2, 5), 2), r"maxout: dimension 1 of input \(2, 5\) has size 5"),
+    (lambda: F.gelu(xgrad.randn(2), approximate="fast"), r"gelu: approximate must be"),
+])
+def test_activation_dropout_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -7,6 +7,7 @@
 #include "xgrad/ops/conv.hpp"
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/norm.hpp"
+#include "xgrad/ops/activation.hpp"
 
 namespace xgrad::bindings {
 
@@ -41,6 +42,16 @@ void bind_nn(py::module_& m) {
     m.def("group_norm", [](T x, int64_t groups, OptT w, OptT b, double eps) {
         return ops::group_norm(x, groups, opt(w), opt(b), eps);
     }, heavy);
+
+    // activations, dropout masks
+    m.def("leaky_relu", &ops::leaky_relu);
+    m.def("elu", &ops::elu);
+    m.def("gelu", &ops::gelu);
+    m.def("silu", &ops::silu);
+    m.def("softplus", &ops::softplus);
+    m.def("prelu", &ops::prelu);
+    m.def("maxout", &ops::maxout);
+    m.def("bernoulli_mask", &ops::bernoulli_mask);
 }
 
 }  // namespace xgrad::bindings

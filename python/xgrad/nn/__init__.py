@@ -1,6 +1,9 @@
 """Layers, losses and the Module system (PyTorch's names)."""
 from . import functional, init
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import (ELU, GELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, Sigmoid, SiLU, Softmax, Softplus,
+                         Tanh)
+from .dropout import DropConnect, Dropout, StochasticDepth
+from .residual import Residual, ResidualBlock
 from .linear import Linear
 from .loss import CrossEntropyLoss
 from .module import Module, ModuleList, RemovableHandle, Sequential
@@ -16,4 +19,6 @@ __all__ = [
     # issue 3
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
+    "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Softplus", "Maxout", "Dropout", "DropConnect",
+    "StochasticDepth", "Residual", "ResidualBlock",
 ]

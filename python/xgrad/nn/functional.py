@@ -193,3 +193,89 @@ def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_
         rm[...] = (1 - m) * rm + m * x.mean(2).mean(0)
         rv[...] = (1 - m) * rv + m * x.var(2, ddof=1).mean(0)
     return group_norm(input, input.shape[1], weight, bias, eps)
+
+
+# ---------------------------------------------------------------- activations (issue 3)
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``x if x > 0 else negative_slope * x``: keeps a small gradient for negative inputs."""
+    return _core.leaky_relu(input, float(negative_slope))
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``x if x > 0 else a * x`` with a learnable slope a: one shared (weight of 1 element) or one
+    per channel (weight (C,), channels on dim 1). He et al. 2015."""
+    return _core.prelu(input, weight)
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``x if x > 0 else alpha * (exp(x) - 1)`` (Clevert et al. 2015): negative outputs push the
+    mean activation towards zero."""
+    return _core.elu(input, float(alpha))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """``x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))`` (exact, default) or, with
+    ``approximate='tanh'``, ``x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
+    return _core.gelu(input, approximate)
+
+
+def silu(input: Tensor) -> Tensor:
+    """``x * sigmoid(x)`` (SiLU / Swish)."""
+    return _core.silu(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta x)) / beta``, a smooth ReLU; linear where ``beta x > threshold``."""
+    return _core.softplus(input, float(beta), float(threshold))
+
+
+def maxout(input: Tensor, k: int, dim: int = 1) -> Tensor:
+    """Maxout's max (Goodfellow et al. 2013): along ``dim``, the maximum of each group of ``k``
+    consecutive entries, so a dim of size k*d becomes d. With the k pieces of a Linear layer this
+    is ``max(w_1^T x + b_1, ..., w_k^T x + b_k)``."""
+    return _core.maxout(input, int(k), int(dim))
+
+
+# ---------------------------------------------------------------- dropout family (issue 3)
+
+def _check_p(p: float, op: str) -> float:
+    p = float(p)
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"{op}: p (the probability of dropping) must be in [0, 1), got {p}")
+    return p
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, scale_at_test: bool = False) -> Tensor:
+    """Dropout (Srivastava et al. 2014) with p = the probability of *dropping* a unit (PyTorch's
+    convention; the lectures' p is the keep probability 1 - p).
+
+    Inverted dropout (default): training ``y = x * m / (1 - p)``, m ~ Bernoulli(1 - p) per element;
+    test ``y = x``. The lectures' original variant, ``scale_at_test=True``: training ``y = x * m``,
+    test ``y = (1 - p) x``. Both have the same expected output. Masks come from xgrad's generator."""
+    p = _check_p(p, "dropout")
+    if not training:
+        return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
+    if p == 0.0:
+        return input
+    mask = _core.bernoulli_mask(list(input.shape), p, 1.0 if scale_at_test else 1.0 / (1.0 - p), input.dtype)
+    return _core.mul(input, mask)
+
+
+def stochastic_depth(input: Tensor, p: float, mode: str = "row", training: bool = True,
+                     scale_at_test: bool = True) -> Tensor:
+    """Stochastic depth (Huang et al. 2016) on a residual branch's output (N, ...): in training
+    the branch is dropped with probability p per sample (``mode='row'``) or for the whole batch
+    (``mode='batch'``). ``scale_at_test=True`` (the paper): training ``y = b x``, test
+    ``y = (1 - p) x``; ``scale_at_test=False`` (torchvision): training ``y = b x / (1 - p)``, test
+    ``y = x``. b ~ Bernoulli(1 - p) from xgrad's generator."""
+    p = _check_p(p, "stochastic_depth")
+    if mode not in ("row", "batch"):
+        raise ValueError(f"stochastic_depth: mode must be 'row' or 'batch', got {mode!r}")
+    if not training:
+        return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
+    if p == 0.0:
+        return input
+    shape = [input.shape[0] if mode == "row" else 1] + [1] * (input.ndim - 1)
+    mask = _core.bernoulli_mask(shape, p, 1.0 if scale_at_test else 1.0 / (1.0 - p), input.dtype)
+    return _core.mul(input, mask)
