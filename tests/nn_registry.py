@@ -173,6 +173,50 @@ def np_maxout(x, k, dim):
     return x.reshape(shape).max(dim + 1)
 
 
+Y5 = np.array([2, 0, 3, 1, 3])
+CW = np.array([1.0, 2.0, 0.5, 1.5])
+
+
+def _t(a, like):
+    return xgrad.tensor(a, dtype=like.dtype)
+
+
+def _tt(a, like):
+    return _torch().tensor(a, dtype=like.dtype)
+
+
+def np_log_softmax(x):
+    m = x.max(1, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(1, keepdims=True))
+
+
+def np_ce(x, w=None, eps=0.0, reduction="mean"):
+    y = Y5[:len(x)]
+    w = np.ones(x.shape[1]) if w is None else w
+    lp = np_log_softmax(x)
+    C = x.shape[1]
+    per = -(1 - eps) * w[y] * lp[np.arange(len(x)), y] - eps / C * (lp * w).sum(1)
+    return per.sum() / w[y].sum() if reduction == "mean" else per.sum() if reduction == "sum" else per
+
+
+def np_multi_margin(x, p=1, margin=1.0):
+    y = Y5[:len(x)]
+    h = np.maximum(0, margin - x[np.arange(len(x)), y][:, None] + x)
+    h[np.arange(len(x)), y] = 0
+    return (h ** p).sum(1).mean() / x.shape[1]
+
+
+def np_focal(x, gamma, alpha=None):
+    y = Y5[:len(x)]
+    lpt = np_log_softmax(x)[np.arange(len(x)), y]
+    a = 1.0 if alpha is None else np.asarray(alpha)[y]
+    return (-a * (1 - np.exp(lpt)) ** gamma * lpt).mean()
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
 # ---------------------------------------------------------------- rows
 
 def _conv_row(name, shapes, **kw):
@@ -274,4 +318,48 @@ NN_OPS: List[OpCase] = [
            torch_fn=lambda x: x.reshape(x.shape[0], x.shape[1] // 3, 3, *x.shape[2:]).amax(2)),
     OpCase("maxout_last_dim", lambda x: F.maxout(x, 2, -1), lambda x: np_maxout(x, 2, x.ndim - 1), [((3, 8),)],
            domain="distinct", same_in_torch=False, torch_fn=lambda x: x.reshape(3, 4, 2).amax(-1)),
+    # losses (class targets Y5; regression/binary targets are the second input, so they get gradients too)
+    OpCase("cross_entropy_weighted", lambda x: F.cross_entropy(x, Y5[:len(x)], weight=_t(CW, x)),
+           lambda x: np_ce(x, CW), [((5, 4),), ((1, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x))),
+    OpCase("cross_entropy_label_smoothing", lambda x: F.cross_entropy(x, Y5[:len(x)], label_smoothing=0.2, reduction="sum"),
+           lambda x: np_ce(x, None, 0.2, "sum"), [((5, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), label_smoothing=0.2, reduction="sum")),
+    OpCase("cross_entropy_weighted_smoothing_none",
+           lambda x: F.cross_entropy(x, Y5[:len(x)], weight=_t(CW, x), label_smoothing=0.1, reduction="none"),
+           lambda x: np_ce(x, CW, 0.1, "none"), [((5, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x), label_smoothing=0.1,
+                                                  reduction="none")),
+    OpCase("nll_loss", lambda x: F.nll_loss(x, Y5[:len(x)], weight=_t(CW, x)),
+           lambda x: -(CW[Y5] * x[np.arange(5), Y5]).sum() / CW[Y5].sum(), [((5, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().nll_loss(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x))),
+    OpCase("multi_margin_loss", lambda x: F.multi_margin_loss(x, Y5[:len(x)]), lambda x: np_multi_margin(x),
+           [((5, 4),), ((1, 4),)], domain="distinct", same_in_torch=False,
+           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(Y5[:len(x)]))),
+    OpCase("multi_margin_loss_squared", lambda x: F.multi_margin_loss(x, Y5[:len(x)], p=2, margin=0.5),
+           lambda x: np_multi_margin(x, 2, 0.5), [((5, 4),)], domain="distinct", same_in_torch=False,
+           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(Y5[:len(x)]), p=2, margin=0.5)),
+    OpCase("focal_loss_gamma0_is_cross_entropy", lambda x: F.focal_loss(x, Y5[:len(x)], gamma=0.0),
+           lambda x: np_ce(x), [((5, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]))),
+    OpCase("focal_loss", lambda x: F.focal_loss(x, Y5[:len(x)], alpha=[0.25, 0.5, 1.0, 2.0], gamma=2.0),
+           lambda x: np_focal(x, 2.0, [0.25, 0.5, 1.0, 2.0]), [((5, 4),), ((1, 4),)], same_in_torch=False,
+           torch_fn=lambda x: (_tt(np.array([0.25, 0.5, 1.0, 2.0]), x)[Y5[:len(x)]]
+                               * (1 - _torch().softmax(x, 1)[range(len(x)), Y5[:len(x)]]) ** 2.0
+                               * -_torch().log_softmax(x, 1)[range(len(x)), Y5[:len(x)]]).mean()),
+    OpCase("l1_loss", lambda x, y: F.l1_loss(x, y), lambda x, y: np.abs(x - y).mean(), [((3, 4), (3, 4))],
+           domain="distinct", same_in_torch=False, torch_fn=lambda x, y: _tf().l1_loss(x, y)),
+    OpCase("mse_loss", lambda x, y: F.mse_loss(x, y, reduction="sum"), lambda x, y: ((x - y) ** 2).sum(),
+           [((3, 4), (3, 4)), ((5,), (5,))], same_in_torch=False, torch_fn=lambda x, y: _tf().mse_loss(x, y, reduction="sum")),
+    OpCase("smooth_l1_loss", lambda x, y: F.smooth_l1_loss(x * 2, y, beta=0.5),
+           lambda x, y: np.where(np.abs(2 * x - y) < 0.5, 0.5 * (2 * x - y) ** 2 / 0.5, np.abs(2 * x - y) - 0.25).mean(),
+           [((4, 5), (4, 5))], same_in_torch=False, torch_fn=lambda x, y: _tf().smooth_l1_loss(x * 2, y, beta=0.5)),
+    OpCase("binary_cross_entropy", lambda x, y: F.binary_cross_entropy(x.sigmoid(), y.sigmoid(), reduction="none"),
+           lambda x, y: -(_sig(y) * np.log(_sig(x)) + (1 - _sig(y)) * np.log(1 - _sig(x))), [((3, 4), (3, 4))],
+           same_in_torch=False,
+           torch_fn=lambda x, y: _tf().binary_cross_entropy(x.sigmoid(), y.sigmoid(), reduction="none")),
+    OpCase("binary_cross_entropy_with_logits", lambda x, y: F.binary_cross_entropy_with_logits(x * 3, y.sigmoid()),
+           lambda x, y: (np.logaddexp(0, 3 * x) - 3 * x * _sig(y)).mean(), [((4, 3), (4, 3)), ((1, 5), (1, 5))],
+           same_in_torch=False,
+           torch_fn=lambda x, y: _tf().binary_cross_entropy_with_logits(x * 3, y.sigmoid())),
 ]

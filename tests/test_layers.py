@@ -354,3 +354,54 @@ def test_residual_block_adds_identity_and_projects_when_needed():
 def test_activation_dropout_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------- losses
+
+def test_loss_modules_and_sanity_values():
+    C = 10
+    x = xgrad.zeros(4, C)
+    y = np.array([0, 3, 9, 1])
+    assert abs(nn.CrossEntropyLoss()(x, y).item() - np.log(C)) < 1e-6  # the lectures' ln C sanity check
+    assert abs(nn.MultiMarginLoss()(x, y).item() - (C - 1) / C) < 1e-6  # all-zero scores: margin 1 for 9 classes
+    logits = xgrad.randn(6, C)
+    labels = np.arange(6)
+    assert abs(nn.FocalLoss(gamma=0.0)(logits, labels).item() - nn.CrossEntropyLoss()(logits, labels).item()) < 1e-6
+    assert nn.FocalLoss(gamma=2.0)(logits, labels).item() < nn.CrossEntropyLoss()(logits, labels).item()
+    lp = xgrad.log_softmax(logits, 1)
+    assert abs(nn.NLLLoss()(lp, labels).item() - nn.CrossEntropyLoss()(logits, labels).item()) < 1e-5
+    assert nn.MSELoss(reduction="none")(xgrad.ones(2, 3), np.zeros((2, 3))).shape == (2, 3)
+    assert nn.L1Loss(reduction="sum")(xgrad.ones(2, 3), np.zeros((2, 3))).item() == 6.0
+
+
+@requires_torch
+def test_cross_entropy_ignore_index_and_bce_weight_match_torch():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 4)), np.array([1, -100, 3, 0, -100, 2])
+    X, T = xgrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    a = F.cross_entropy(X, y, label_smoothing=0.1)
+    b = torch.nn.functional.cross_entropy(T, torch.tensor(y), label_smoothing=0.1)
+    a.backward(), b.backward()
+    assert abs(a.item() - b.item()) < 1e-12
+    np.testing.assert_allclose(X.grad.numpy(), T.grad.numpy(), atol=1e-14)
+    p, t, w = rng.uniform(0.05, 0.95, (3, 5)), rng.integers(0, 2, (3, 5)).astype(float), rng.uniform(0, 2, (5,))
+    a = nn.BCELoss(weight=xgrad.tensor(w))(xgrad.tensor(p), t)
+    b = torch.nn.BCELoss(weight=torch.tensor(w))(torch.tensor(p), torch.tensor(t))
+    assert abs(a.item() - b.item()) < 1e-12
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: F.cross_entropy(xgrad.randn(3, 4), np.array([0, 4, 1])), r"cross_entropy: target 4 at position 1 is out of range for 4 classes"),
+    (lambda: F.cross_entropy(xgrad.randn(3, 4), np.array([0, 1])), r"cross_entropy: logits of shape \(3, 4\) need 3 targets, got 2"),
+    (lambda: F.cross_entropy(xgrad.randn(3, 4), [0, 1, 2], weight=xgrad.ones(3)), r"cross_entropy: weight of shape \(3,\) must have one entry per class \(4\)"),
+    (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), r"label_smoothing must be in \[0, 1\]"),
+    (lambda: F.nll_loss(xgrad.randn(2, 3), [0, -2]), r"nll_loss: target -2"),
+    (lambda: F.multi_margin_loss(xgrad.randn(2, 3), [0, 3]), r"multi_margin_loss: target 3"),
+    (lambda: F.focal_loss(xgrad.randn(2, 3), [0, 1], alpha=[1, 2]), r"focal_loss: alpha must be one number or one per class \(3\)"),
+    (lambda: F.mse_loss(xgrad.randn(2, 3), xgrad.randn(3, 2)), r"mse_loss: target of shape \(3, 2\) must have the shape of the input \(2, 3\)"),
+    (lambda: F.binary_cross_entropy(xgrad.tensor([0.5, 1.5]), [0.0, 1.0]), r"binary_cross_entropy: input must be probabilities in \[0, 1\]"),
+    (lambda: nn.CrossEntropyLoss(reduction="avg"), r"reduction must be one of"),
+])
+def test_loss_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

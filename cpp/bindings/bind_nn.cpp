@@ -8,6 +8,7 @@
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/norm.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/loss.hpp"
 
 namespace xgrad::bindings {
 
@@ -52,6 +53,32 @@ void bind_nn(py::module_& m) {
     m.def("prelu", &ops::prelu);
     m.def("maxout", &ops::maxout);
     m.def("bernoulli_mask", &ops::bernoulli_mask);
+
+    // losses (targets as class indices: an int array, list or tensor of whole numbers)
+    using ops::parse_reduction;
+    m.def("cross_entropy_ext", [](T x, const py::object& t, const std::string& r, OptT w, double smoothing, int64_t ignore) {
+        return ops::cross_entropy(x, class_indices(t, "cross_entropy"), parse_reduction(r, "cross_entropy"), opt(w),
+                                  smoothing, ignore);
+    });
+    m.def("nll_loss", [](T x, const py::object& t, const std::string& r, OptT w, int64_t ignore) {
+        return ops::nll_loss(x, class_indices(t, "nll_loss"), parse_reduction(r, "nll_loss"), opt(w), ignore);
+    });
+    m.def("multi_margin_loss", [](T x, const py::object& t, int64_t p, double margin, OptT w, const std::string& r) {
+        return ops::multi_margin_loss(x, class_indices(t, "multi_margin_loss"), p, margin, opt(w),
+                                      parse_reduction(r, "multi_margin_loss"));
+    });
+    m.def("focal_loss", [](T x, const py::object& t, const std::vector<double>& alpha, double gamma, const std::string& r) {
+        return ops::focal_loss(x, class_indices(t, "focal_loss"), alpha, gamma, parse_reduction(r, "focal_loss"));
+    });
+    py::enum_<ops::PointwiseLoss>(m, "PointwiseLoss")
+        .value("l1", ops::PointwiseLoss::l1)
+        .value("mse", ops::PointwiseLoss::mse)
+        .value("smooth_l1", ops::PointwiseLoss::smooth_l1)
+        .value("bce", ops::PointwiseLoss::bce)
+        .value("bce_with_logits", ops::PointwiseLoss::bce_with_logits);
+    m.def("pointwise_loss", [](ops::PointwiseLoss kind, T x, T y, const std::string& r, double beta) {
+        return ops::pointwise_loss(kind, x, y, parse_reduction(r, "loss"), beta);
+    });
 }
 
 }  // namespace xgrad::bindings

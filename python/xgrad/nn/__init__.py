@@ -5,7 +5,8 @@ from .activation import (ELU, GELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, 
 from .dropout import DropConnect, Dropout, StochasticDepth
 from .residual import Residual, ResidualBlock
 from .linear import Linear
-from .loss import CrossEntropyLoss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
+                   SmoothL1Loss)
 from .module import Module, ModuleList, RemovableHandle, Sequential
 from .parameter import Parameter
 from .conv import Conv2d
@@ -20,5 +21,6 @@ __all__ = [
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
     "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Softplus", "Maxout", "Dropout", "DropConnect",
-    "StochasticDepth", "Residual", "ResidualBlock",
+    "StochasticDepth", "Residual", "ResidualBlock", "NLLLoss", "MultiMarginLoss", "FocalLoss", "L1Loss", "MSELoss",
+    "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
 ]

@@ -30,14 +30,25 @@ def tanh(input: Tensor) -> Tensor:
     return _core.tanh(input)
 
 
-def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross-entropy ``-log softmax(input)[target]`` for logits (N, C) and integer class
     indices (N,) given as a NumPy int array, a list, or a tensor of whole numbers.
     ``reduction``: 'mean' (default), 'sum' or 'none'. The initial loss of an untrained C-class
-    classifier is about ln C."""
+    classifier is about ln C.
+
+    ``weight`` (C,): per-class weights, loss_i = w_{y_i} * (-log p_{y_i}) and 'mean' divides by
+    sum_i w_{y_i}. ``label_smoothing`` eps: the target becomes (1 - eps) onehot(y) + eps / C, i.e.
+    loss_i = (1 - eps) w_y (-log p_y) + eps / C sum_c w_c (-log p_c). Samples whose target equals
+    ``ignore_index`` contribute nothing. (A string third argument is taken as ``reduction``, the
+    signature before class weights existed.)"""
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy: input must be a Tensor of logits, got {type(input).__name__}")
-    return _core.cross_entropy(input, target, reduction)
+    if isinstance(weight, str):
+        weight, reduction = None, weight
+    if weight is None and label_smoothing == 0.0 and ignore_index == -100:
+        return _core.cross_entropy(input, target, reduction)
+    return _core.cross_entropy_ext(input, target, reduction, weight, float(label_smoothing), int(ignore_index))
 
 
 # ---------------------------------------------------------------- convolution and pooling (issue 3)
@@ -279,3 +290,83 @@ def stochastic_depth(input: Tensor, p: float, mode: str = "row", training: bool 
     shape = [input.shape[0] if mode == "row" else 1] + [1] * (input.ndim - 1)
     mask = _core.bernoulli_mask(shape, p, 1.0 if scale_at_test else 1.0 / (1.0 - p), input.dtype)
     return _core.mul(input, mask)
+
+
+# ---------------------------------------------------------------- losses (issue 3)
+
+def nll_loss(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax):
+    ``loss_i = -w_{y_i} input[i, y_i]``; 'mean' divides by sum_i w_{y_i}."""
+    _check_tensor(input, "nll_loss")
+    return _core.nll_loss(input, target, reduction, weight, int(ignore_index))
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
+                      reduction: str = "mean") -> Tensor:
+    """The multiclass SVM (hinge) loss of the lectures, with PyTorch's normalisation by C:
+    ``loss_i = sum_{j != y_i} max(0, margin - s_{y_i} + s_j)^p / C`` (times w_{y_i} with weights)
+    for scores s (N, C). CS231n's L_i is C times this value (its sum has no 1/C)."""
+    _check_tensor(input, "multi_margin_loss")
+    return _core.multi_margin_loss(input, target, int(p), float(margin), weight, reduction)
+
+
+def focal_loss(input: Tensor, target: Any, alpha: Any = None, gamma: float = 2.0, reduction: str = "mean") -> Tensor:
+    """Softmax focal loss (Lin et al. 2017) for logits (N, C) and class indices:
+    ``loss_i = -alpha_{y_i} (1 - p_{y_i})^gamma log p_{y_i}``, p = softmax(input). It down-weights
+    well-classified examples; gamma = 0 with alpha None is cross-entropy. ``alpha``: None (1), one
+    number, or one weight per class. 'mean' averages over the N samples."""
+    _check_tensor(input, "focal_loss")
+    if alpha is None:
+        alphas = []
+    elif isinstance(alpha, (int, float, np.floating, np.integer)):
+        alphas = [float(alpha)]
+    else:
+        alphas = [float(a) for a in np.asarray(alpha.numpy() if isinstance(alpha, Tensor) else alpha).ravel()]
+    return _core.focal_loss(input, target, alphas, float(gamma), reduction)
+
+
+def _pointwise(kind: Any, op: str, input: Tensor, target: Any, reduction: str, beta: float = 0.0,
+               weight: Optional[Tensor] = None) -> Tensor:
+    _check_tensor(input, op)
+    if not isinstance(target, Tensor):
+        target = _core._from_numpy(np.asarray(target, dtype=np.float64), input.dtype)
+    if weight is None:
+        return _core.pointwise_loss(kind, input, target, reduction, float(beta))
+    per = _core.mul(_core.pointwise_loss(kind, input, target, "none", float(beta)), weight)  # weight broadcasts
+    if reduction == "none":
+        return per
+    total = _core.sum(per, None, False)
+    return _core.div(total, float(per.numel())) if reduction == "mean" else total
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """``|x - y|`` elementwise (mean over all elements by default)."""
+    return _pointwise(_core.PointwiseLoss.l1, "l1_loss", input, target, reduction)
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """``(x - y)^2`` elementwise: the L2 loss of regression."""
+    return _pointwise(_core.PointwiseLoss.mse, "mse_loss", input, target, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Huber-like: ``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (d = x - y);
+    quadratic near 0, linear (robust to outliers) far away. beta = 0 is L1."""
+    return _pointwise(_core.PointwiseLoss.smooth_l1, "smooth_l1_loss", input, target, reduction, beta)
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None,
+                         reduction: str = "mean") -> Tensor:
+    """``-(y log x + (1 - y) log(1 - x))`` for probabilities x in [0, 1] (logs clamped at -100, as
+    PyTorch does); ``weight`` rescales each element (broadcast)."""
+    return _pointwise(_core.PointwiseLoss.bce, "binary_cross_entropy", input, target, reduction, 0.0, weight)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Optional[Tensor] = None,
+                                     reduction: str = "mean") -> Tensor:
+    """Sigmoid + binary cross-entropy in one stable formula for logits z:
+    ``max(z, 0) - z y + log(1 + exp(-|z|))``; gradient ``sigmoid(z) - y``. With a target (N, K) of
+    0/1 attributes it is the multi-label (attribute) classification loss of the lectures."""
+    return _pointwise(_core.PointwiseLoss.bce_with_logits, "binary_cross_entropy_with_logits", input, target,
+                      reduction, 0.0, weight)
