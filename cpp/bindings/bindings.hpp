@@ -12,5 +12,6 @@ void bind_autograd(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_optim(py::module_& m);
 void bind_kernels(py::module_& m);
+void bind_nn(py::module_& m);
 
 }  // namespace xgrad::bindings

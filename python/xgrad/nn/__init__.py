@@ -1,12 +1,26 @@
 """Layers, losses and the Module system (PyTorch's names)."""
 from . import functional, init
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import (ELU, GELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, Sigmoid, SiLU, Softmax, Softplus,
+                         Tanh)
+from .dropout import DropConnect, Dropout, StochasticDepth
+from .residual import Residual, ResidualBlock
 from .linear import Linear
-from .loss import CrossEntropyLoss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
+                   SmoothL1Loss)
 from .module import Module, ModuleList, RemovableHandle, Sequential
 from .parameter import Parameter
+from .conv import Conv2d
+from .flatten import Flatten
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2d
 
 __all__ = [
     "functional", "init", "Module", "Sequential", "ModuleList", "RemovableHandle", "Parameter", "Linear",
     "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
+    # issue 3
+    "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
+    "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Softplus", "Maxout", "Dropout", "DropConnect",
+    "StochasticDepth", "Residual", "ResidualBlock", "NLLLoss", "MultiMarginLoss", "FocalLoss", "L1Loss", "MSELoss",
+    "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
 ]

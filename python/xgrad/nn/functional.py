@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
+
 from .. import _core
 from .._tensor import Tensor, log_softmax, softmax  # noqa: F401  (re-exported)
 
@@ -28,11 +30,343 @@ def tanh(input: Tensor) -> Tensor:
     return _core.tanh(input)
 
 
-def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross-entropy ``-log softmax(input)[target]`` for logits (N, C) and integer class
     indices (N,) given as a NumPy int array, a list, or a tensor of whole numbers.
     ``reduction``: 'mean' (default), 'sum' or 'none'. The initial loss of an untrained C-class
-    classifier is about ln C."""
+    classifier is about ln C.
+
+    ``weight`` (C,): per-class weights, loss_i = w_{y_i} * (-log p_{y_i}) and 'mean' divides by
+    sum_i w_{y_i}. ``label_smoothing`` eps: the target becomes (1 - eps) onehot(y) + eps / C, i.e.
+    loss_i = (1 - eps) w_y (-log p_y) + eps / C sum_c w_c (-log p_c). Samples whose target equals
+    ``ignore_index`` contribute nothing. (A string third argument is taken as ``reduction``, the
+    signature before class weights existed.)"""
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy: input must be a Tensor of logits, got {type(input).__name__}")
-    return _core.cross_entropy(input, target, reduction)
+    if isinstance(weight, str):
+        weight, reduction = None, weight
+    if weight is None and label_smoothing == 0.0 and ignore_index == -100:
+        return _core.cross_entropy(input, target, reduction)
+    return _core.cross_entropy_ext(input, target, reduction, weight, float(label_smoothing), int(ignore_index))
+
+
+# ---------------------------------------------------------------- convolution and pooling (issue 3)
+
+def _pair(v: Any, name: str, op: str) -> tuple:
+    """2 -> (2, 2); (2, 3) stays; anything else is a ValueError naming the op."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
+        return int(v[0]), int(v[1])
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
+    return int(v), int(v)
+
+
+def _check_tensor(x: Any, op: str, what: str = "input") -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {what} must be an xgrad Tensor, got {type(x).__name__}")
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation, as in every deep learning library) of an NCHW input.
+
+    input (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) or None; output (N, O, H', W') with
+    ``H' = (H + 2 ph - dh (kh - 1) - 1) // sh + 1`` (same for W'), and
+    ``out[n, o, y, x] = b[o] + sum_{c,i,j} w[o, c, i, j] * in_pad[n, c, y*sh + i*dh, x*sw + j*dw]``.
+    Computed as im2col + one BLAS gemm per image (and group); a 1x1 convolution is a plain gemm."""
+    _check_tensor(input, "conv2d")
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            kh, kw = weight.shape[2], weight.shape[3]
+            dh, dw = _pair(dilation, "dilation", "conv2d")
+            if _pair(stride, "stride", "conv2d") != (1, 1) or (dh * (kh - 1)) % 2 or (dw * (kw - 1)) % 2:
+                raise ValueError("conv2d: padding='same' needs stride 1 and an odd effective kernel size")
+            padding = (dh * (kh - 1) // 2, dw * (kw - 1) // 2)
+        else:
+            raise ValueError(f"conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+    return _core.conv2d(input, weight, bias, _pair(stride, "stride", "conv2d"), _pair(padding, "padding", "conv2d"),
+                        _pair(dilation, "dilation", "conv2d"), int(groups))
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """Max over (dilated) kh x kw windows moved by ``stride`` (default: the kernel size), padding
+    with -inf. (N, C, H, W) -> (N, C, H', W'), H' as for conv2d. The gradient goes to each
+    window's maximum."""
+    _check_tensor(input, "max_pool2d")
+    k = _pair(kernel_size, "kernel_size", "max_pool2d")
+    s = k if stride is None or stride == [] else _pair(stride, "stride", "max_pool2d")
+    return _core.max_pool2d(input, k, s, _pair(padding, "padding", "max_pool2d"),
+                            _pair(dilation, "dilation", "max_pool2d"), bool(ceil_mode))
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over kh x kw windows moved by ``stride`` (default: the kernel size); zero padding
+    counts in the divisor when ``count_include_pad`` (PyTorch's default)."""
+    _check_tensor(input, "avg_pool2d")
+    k = _pair(kernel_size, "kernel_size", "avg_pool2d")
+    s = k if stride is None or stride == [] else _pair(stride, "stride", "avg_pool2d")
+    return _core.avg_pool2d(input, k, s, _pair(padding, "padding", "avg_pool2d"), bool(ceil_mode),
+                            bool(count_include_pad))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to a fixed output size: output cell i covers input rows
+    ``[floor(i H / H'), ceil((i + 1) H / H'))`` (same for columns). ``output_size=1`` is global
+    average pooling: (N, C, H, W) -> (N, C, 1, 1)."""
+    _check_tensor(input, "adaptive_avg_pool2d")
+    size = _pair(output_size, "output_size", "adaptive_avg_pool2d")
+    if isinstance(output_size, (tuple, list)):
+        size = tuple(input.shape[2 + i] if output_size[i] is None else size[i] for i in range(2))
+    return _core.adaptive_avg_pool2d(input, size)
+
+
+def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+                          return_indices: bool = False, _random_samples: Optional[Tensor] = None) -> Tensor:
+    """Fractional max pooling (Graham 2014): max over kh x kw windows whose starts are
+    pseudo-random, ``start_i = floor((i + u) a) - floor(u a)`` with ``a = (H - kh) / (H' - 1)``
+    and one ``u ~ U[0, 1)`` per (image, channel, axis), so the output size H' can be any
+    fraction of H. Give ``output_size`` or ``output_ratio`` (H' = floor(H * ratio)).
+    ``_random_samples`` (N, C, 2) fixes u (PyTorch's argument); otherwise u comes from xgrad's
+    generator."""
+    _check_tensor(input, "fractional_max_pool2d")
+    if return_indices:
+        raise ValueError("fractional_max_pool2d: return_indices is not supported")
+    k = _pair(kernel_size, "kernel_size", "fractional_max_pool2d")
+    if (output_size is None) == (output_ratio is None):
+        raise ValueError("fractional_max_pool2d: give exactly one of output_size and output_ratio")
+    if output_size is None:
+        ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio, output_ratio)
+        if not all(0 < float(r) < 1 for r in ratio):
+            raise ValueError(f"fractional_max_pool2d: output_ratio must be in (0, 1), got {output_ratio!r}")
+        output_size = (int(input.shape[-2] * float(ratio[0])), int(input.shape[-1] * float(ratio[1])))
+    return _core.fractional_max_pool2d(input, k, _pair(output_size, "output_size", "fractional_max_pool2d"),
+                                       _random_samples)
+
+
+# ---------------------------------------------------------------- normalisation (issue 3)
+
+def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+               weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalisation (Ioffe & Szegedy 2015) of (N, C) or (N, C, ...) per channel c:
+    ``y = (x - mu_c) / sqrt(var_c + eps) * weight_c + bias_c``. Training: mu, var (biased) of the
+    batch, and the running statistics (if given) are updated in place,
+    ``running = (1 - momentum) running + momentum * stat`` with the unbiased variance.
+    Evaluation: mu, var = running_mean, running_var. Fused forward and backward in C++."""
+    _check_tensor(input, "batch_norm")
+    return _core.batch_norm(input, running_mean, running_var, weight, bias, bool(training), float(momentum),
+                            float(eps))
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalisation (Ba et al. 2016): each sample normalised over its last dims
+    ``normalized_shape``, ``y = (x - mean) / sqrt(var + eps) * weight + bias`` (weight, bias of
+    shape normalized_shape). Same computation in training and evaluation."""
+    _check_tensor(input, "layer_norm")
+    shape = [int(normalized_shape)] if isinstance(normalized_shape, (int, np.integer)) else \
+        [int(s) for s in normalized_shape]
+    return _core.layer_norm(input, shape, weight, bias, float(eps))
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+               eps: float = 1e-5) -> Tensor:
+    """Group normalisation (Wu & He 2018) of (N, C, ...): statistics per sample over each group of
+    C / num_groups channels (and all spatial positions); weight, bias (C,) per channel."""
+    _check_tensor(input, "group_norm")
+    return _core.group_norm(input, int(num_groups), weight, bias, float(eps))
+
+
+def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_var: Optional[Tensor] = None,
+                  weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Instance normalisation (Ulyanov et al. 2016) of (N, C, ...): every (sample, channel) plane
+    normalised by its own mean and variance (group norm with one channel per group). With
+    ``use_input_stats=False`` the running statistics are used instead (as batch norm in eval).
+    When running statistics are given and ``use_input_stats``, they are updated with the batch
+    average of the per-instance mean and unbiased variance (PyTorch's rule)."""
+    _check_tensor(input, "instance_norm")
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: input must be (N, C, ...) with spatial dims, got shape {tuple(input.shape)}")
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if running_mean is not None and running_var is not None:
+        x = np.asarray(input.numpy(), dtype=np.float64).reshape(input.shape[0], input.shape[1], -1)
+        m = float(momentum)
+        rm, rv = running_mean.numpy(), running_var.numpy()
+        rm[...] = (1 - m) * rm + m * x.mean(2).mean(0)
+        rv[...] = (1 - m) * rv + m * x.var(2, ddof=1).mean(0)
+    return group_norm(input, input.shape[1], weight, bias, eps)
+
+
+# ---------------------------------------------------------------- activations (issue 3)
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``x if x > 0 else negative_slope * x``: keeps a small gradient for negative inputs."""
+    return _core.leaky_relu(input, float(negative_slope))
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``x if x > 0 else a * x`` with a learnable slope a: one shared (weight of 1 element) or one
+    per channel (weight (C,), channels on dim 1). He et al. 2015."""
+    return _core.prelu(input, weight)
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``x if x > 0 else alpha * (exp(x) - 1)`` (Clevert et al. 2015): negative outputs push the
+    mean activation towards zero."""
+    return _core.elu(input, float(alpha))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """``x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))`` (exact, default) or, with
+    ``approximate='tanh'``, ``x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
+    return _core.gelu(input, approximate)
+
+
+def silu(input: Tensor) -> Tensor:
+    """``x * sigmoid(x)`` (SiLU / Swish)."""
+    return _core.silu(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta x)) / beta``, a smooth ReLU; linear where ``beta x > threshold``."""
+    return _core.softplus(input, float(beta), float(threshold))
+
+
+def maxout(input: Tensor, k: int, dim: int = 1) -> Tensor:
+    """Maxout's max (Goodfellow et al. 2013): along ``dim``, the maximum of each group of ``k``
+    consecutive entries, so a dim of size k*d becomes d. With the k pieces of a Linear layer this
+    is ``max(w_1^T x + b_1, ..., w_k^T x + b_k)``."""
+    return _core.maxout(input, int(k), int(dim))
+
+
+# ---------------------------------------------------------------- dropout family (issue 3)
+
+def _check_p(p: float, op: str) -> float:
+    p = float(p)
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"{op}: p (the probability of dropping) must be in [0, 1), got {p}")
+    return p
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, scale_at_test: bool = False) -> Tensor:
+    """Dropout (Srivastava et al. 2014) with p = the probability of *dropping* a unit (PyTorch's
+    convention; the lectures' p is the keep probability 1 - p).
+
+    Inverted dropout (default): training ``y = x * m / (1 - p)``, m ~ Bernoulli(1 - p) per element;
+    test ``y = x``. The lectures' original variant, ``scale_at_test=True``: training ``y = x * m``,
+    test ``y = (1 - p) x``. Both have the same expected output. Masks come from xgrad's generator."""
+    p = _check_p(p, "dropout")
+    if not training:
+        return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
+    if p == 0.0:
+        return input
+    mask = _core.bernoulli_mask(list(input.shape), p, 1.0 if scale_at_test else 1.0 / (1.0 - p), input.dtype)
+    return _core.mul(input, mask)
+
+
+def stochastic_depth(input: Tensor, p: float, mode: str = "row", training: bool = True,
+                     scale_at_test: bool = True) -> Tensor:
+    """Stochastic depth (Huang et al. 2016) on a residual branch's output (N, ...): in training
+    the branch is dropped with probability p per sample (``mode='row'``) or for the whole batch
+    (``mode='batch'``). ``scale_at_test=True`` (the paper): training ``y = b x``, test
+    ``y = (1 - p) x``; ``scale_at_test=False`` (torchvision): training ``y = b x / (1 - p)``, test
+    ``y = x``. b ~ Bernoulli(1 - p) from xgrad's generator."""
+    p = _check_p(p, "stochastic_depth")
+    if mode not in ("row", "batch"):
+        raise ValueError(f"stochastic_depth: mode must be 'row' or 'batch', got {mode!r}")
+    if not training:
+        return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
+    if p == 0.0:
+        return input
+    shape = [input.shape[0] if mode == "row" else 1] + [1] * (input.ndim - 1)
+    mask = _core.bernoulli_mask(shape, p, 1.0 if scale_at_test else 1.0 / (1.0 - p), input.dtype)
+    return _core.mul(input, mask)
+
+
+# ---------------------------------------------------------------- losses (issue 3)
+
+def nll_loss(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax):
+    ``loss_i = -w_{y_i} input[i, y_i]``; 'mean' divides by sum_i w_{y_i}."""
+    _check_tensor(input, "nll_loss")
+    return _core.nll_loss(input, target, reduction, weight, int(ignore_index))
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
+                      reduction: str = "mean") -> Tensor:
+    """The multiclass SVM (hinge) loss of the lectures, with PyTorch's normalisation by C:
+    ``loss_i = sum_{j != y_i} max(0, margin - s_{y_i} + s_j)^p / C`` (times w_{y_i} with weights)
+    for scores s (N, C). CS231n's L_i is C times this value (its sum has no 1/C)."""
+    _check_tensor(input, "multi_margin_loss")
+    return _core.multi_margin_loss(input, target, int(p), float(margin), weight, reduction)
+
+
+def focal_loss(input: Tensor, target: Any, alpha: Any = None, gamma: float = 2.0, reduction: str = "mean") -> Tensor:
+    """Softmax focal loss (Lin et al. 2017) for logits (N, C) and class indices:
+    ``loss_i = -alpha_{y_i} (1 - p_{y_i})^gamma log p_{y_i}``, p = softmax(input). It down-weights
+    well-classified examples; gamma = 0 with alpha None is cross-entropy. ``alpha``: None (1), one
+    number, or one weight per class. 'mean' averages over the N samples."""
+    _check_tensor(input, "focal_loss")
+    if alpha is None:
+        alphas = []
+    elif isinstance(alpha, (int, float, np.floating, np.integer)):
+        alphas = [float(alpha)]
+    else:
+        alphas = [float(a) for a in np.asarray(alpha.numpy() if isinstance(alpha, Tensor) else alpha).ravel()]
+    return _core.focal_loss(input, target, alphas, float(gamma), reduction)
+
+
+def _pointwise(kind: Any, op: str, input: Tensor, target: Any, reduction: str, beta: float = 0.0,
+               weight: Optional[Tensor] = None) -> Tensor:
+    _check_tensor(input, op)
+    if not isinstance(target, Tensor):
+        target = _core._from_numpy(np.asarray(target, dtype=np.float64), input.dtype)
+    if weight is None:
+        return _core.pointwise_loss(kind, input, target, reduction, float(beta))
+    per = _core.mul(_core.pointwise_loss(kind, input, target, "none", float(beta)), weight)  # weight broadcasts
+    if reduction == "none":
+        return per
+    total = _core.sum(per, None, False)
+    return _core.div(total, float(per.numel())) if reduction == "mean" else total
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """``|x - y|`` elementwise (mean over all elements by default)."""
+    return _pointwise(_core.PointwiseLoss.l1, "l1_loss", input, target, reduction)
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """``(x - y)^2`` elementwise: the L2 loss of regression."""
+    return _pointwise(_core.PointwiseLoss.mse, "mse_loss", input, target, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Huber-like: ``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (d = x - y);
+    quadratic near 0, linear (robust to outliers) far away. beta = 0 is L1."""
+    return _pointwise(_core.PointwiseLoss.smooth_l1, "smooth_l1_loss", input, target, reduction, beta)
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None,
+                         reduction: str = "mean") -> Tensor:
+    """``-(y log x + (1 - y) log(1 - x))`` for probabilities x in [0, 1] (logs clamped at -100, as
+    PyTorch does); ``weight`` rescales each element (broadcast)."""
+    return _pointwise(_core.PointwiseLoss.bce, "binary_cross_entropy", input, target, reduction, 0.0, weight)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Optional[Tensor] = None,
+                                     reduction: str = "mean") -> Tensor:
+    """Sigmoid + binary cross-entropy in one stable formula for logits z:
+    ``max(z, 0) - z y + log(1 + exp(-|z|))``; gradient ``sigmoid(z) - y``. With a target (N, K) of
+    0/1 attributes it is the multi-label (attribute) classification loss of the lectures."""
+    return _pointwise(_core.PointwiseLoss.bce_with_logits, "binary_cross_entropy_with_logits", input, target,
+                      reduction, 0.0, weight)

@@ -1,0 +1,26 @@
+// Activations of the lectures beyond relu/sigmoid/tanh, each with its derivative beside it.
+#pragma once
+
+#include <string>
+
+#include "xgrad/tensor/tensor.hpp"
+
+namespace xgrad::ops {
+
+Tensor leaky_relu(const Tensor& x, double negative_slope);  // x > 0 ? x : a x;            d = x > 0 ? 1 : a
+Tensor elu(const Tensor& x, double alpha);                  // x > 0 ? x : a (e^x - 1);    d = x > 0 ? 1 : a e^x
+// exact: x Phi(x) = x/2 (1 + erf(x / sqrt 2)), d = Phi(x) + x phi(x); "tanh": the tanh approximation.
+Tensor gelu(const Tensor& x, const std::string& approximate);
+Tensor silu(const Tensor& x);                               // x sigma(x);  d = sigma (1 + x (1 - sigma))
+// log(1 + e^(beta x)) / beta, and x itself where beta x > threshold;  d = sigma(beta x)
+Tensor softplus(const Tensor& x, double beta, double threshold);
+// x > 0 ? x : w x with w of one element (shared) or one per channel (dim 1 of x).
+Tensor prelu(const Tensor& x, const Tensor& weight);
+// max over groups of k consecutive entries along `axis` (size divisible by k): Maxout's max.
+Tensor maxout(const Tensor& x, int64_t k, int64_t axis);
+
+// A mask of `shape` with entries `scale` (probability 1 - p) or 0 (probability p), from xgrad's
+// generator: dropout, DropConnect and stochastic depth multiply by it.
+Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype);
+
+}  // namespace xgrad::ops

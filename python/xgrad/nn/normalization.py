@@ -1,0 +1,184 @@
+"""Normalisation layers: BatchNorm1d/2d, LayerNorm, GroupNorm, InstanceNorm2d."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .. import _core
+from .._tensor import Tensor, _dtype, float32
+from . import functional as F
+from .module import Module
+from .parameter import Parameter
+
+
+class _NormBase(Module):
+    _expected_dims: tuple = ()
+    _layout = ""
+
+    def __init__(self, num_features: int, eps: float, momentum: Optional[float], affine: bool,
+                 track_running_stats: bool, dtype: Any):
+        super().__init__()
+        if num_features <= 0:
+            raise ValueError(f"{type(self).__name__}: num_features must be positive, got {num_features}")
+        self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
+        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
+        dt = _dtype(dtype) or float32
+        if self.affine:
+            self.weight = Parameter(_core.ones([self.num_features], dt))
+            self.bias = Parameter(_core.zeros([self.num_features], dt))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if self.track_running_stats:
+            self.register_buffer("running_mean", _core.zeros([self.num_features], dt))
+            self.register_buffer("running_var", _core.ones([self.num_features], dt))
+            self.register_buffer("num_batches_tracked", _core.zeros([], dt))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.numpy()[...] = 0
+            self.running_var.numpy()[...] = 1
+            self.num_batches_tracked.numpy()[...] = 0
+
+    def _check_input(self, x: Tensor) -> None:
+        F._check_tensor(x, type(self).__name__)
+        if x.ndim not in self._expected_dims:
+            raise ValueError(f"{type(self).__name__}: expected a {' or '.join(f'{d}-D' for d in self._expected_dims)} "
+                             f"input {self._layout}, got shape {tuple(x.shape)}")
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels (dim 1), got input of "
+                             f"shape {tuple(x.shape)}")
+
+    def _momentum(self) -> float:
+        """The running-average factor of this step; momentum=None is the cumulative average 1/t."""
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.numpy()[...] += 1
+            if self.momentum is None:
+                return 1.0 / float(self.num_batches_tracked.item())
+        return 0.0 if self.momentum is None else float(self.momentum)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, dtype: Any = None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check_input(x)
+        use_batch_stats = self.training or not self.track_running_stats
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
+                            self._momentum(), self.eps)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) per feature/channel c:
+    ``y = (x - mu_c) / sqrt(var_c + eps) * gamma_c + beta_c``.
+
+    Training: mu, var over the batch (and L); running_mean/var updated as
+    ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased variance; momentum=None
+    is a cumulative average). Evaluation (``model.eval()``): the running statistics are used.
+    gamma (``weight``) starts at 1, beta (``bias``) at 0."""
+    _expected_dims = (2, 3)
+    _layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Spatial batch normalisation of (N, C, H, W): statistics per channel over N, H and W (the
+    "spatial batchnorm" of CS231n). Same update rules as BatchNorm1d."""
+    _expected_dims = (4,)
+    _layout = "(N, C, H, W)"
+
+
+class InstanceNorm2d(_NormBase):
+    """Instance normalisation of (N, C, H, W): each (sample, channel) plane normalised by its own
+    mean and variance, ``y = (x - mu_nc) / sqrt(var_nc + eps) * gamma_c + beta_c``. PyTorch's
+    defaults: no affine parameters, no running statistics (with ``track_running_stats=True``
+    evaluation uses running averages of the per-instance statistics)."""
+    _expected_dims = (4,)
+    _layout = "(N, C, H, W)"
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, dtype: Any = None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check_input(x)
+        if self.training or not self.track_running_stats:
+            track = self.training and self.track_running_stats
+            return F.instance_norm(x, self.running_mean if track else None, self.running_var if track else None,
+                                   self.weight, self.bias, True, self._momentum(), self.eps)
+        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
+
+
+class LayerNorm(Module):
+    """Layer normalisation: each sample normalised over its last dims ``normalized_shape``,
+    ``y = (x - mean) / sqrt(var + eps) * gamma + beta`` with gamma, beta of shape normalized_shape.
+    No running statistics: training and evaluation compute the same thing."""
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 dtype: Any = None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        if not shape or any(int(s) <= 0 for s in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}")
+        self.normalized_shape, self.eps, self.elementwise_affine = tuple(int(s) for s in shape), float(eps), \
+            bool(elementwise_affine)
+        dt = _dtype(dtype) or float32
+        if self.elementwise_affine:
+            self.weight = Parameter(_core.ones(list(self.normalized_shape), dt))
+            if bias:
+                self.bias = Parameter(_core.zeros(list(self.normalized_shape), dt))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        F._check_tensor(x, "LayerNorm")
+        k = len(self.normalized_shape)
+        if x.ndim < k or tuple(x.shape[x.ndim - k:]) != self.normalized_shape:
+            raise ValueError(f"LayerNorm: input of shape {tuple(x.shape)} does not end with normalized_shape "
+                             f"{self.normalized_shape}")
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Group normalisation of (N, C, ...): statistics per sample over groups of C / num_groups
+    channels; gamma, beta (C,). num_groups=1 is layer norm over (C, H, W); num_groups=C is
+    instance norm. Independent of the batch size, so it works with batch 1."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 dtype: Any = None):
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), \
+            float(eps), bool(affine)
+        dt = _dtype(dtype) or float32
+        if self.affine:
+            self.weight = Parameter(_core.ones([self.num_channels], dt))
+            self.bias = Parameter(_core.zeros([self.num_channels], dt))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        F._check_tensor(x, "GroupNorm")
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm: expected input (N, {self.num_channels}, ...), got shape {tuple(x.shape)}")
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
