@@ -32,14 +32,15 @@ struct AdamOptions {
 // Without bias correction both (1 - beta^t) factors are 1: x -= lr * m / (sqrt(v) + eps).
 template <class T, bool Amsgrad>
 struct AdamRule {
-    T decay, wd, beta2, one_minus_beta1, one_minus_beta2, neg_step_size, bc2_sqrt, eps;
+    Lerp<T> lerp_m{T(0)};
+    T decay, wd, beta2, one_minus_beta2, neg_step_size, bc2_sqrt, eps;
     AdamRule(const AdamOptions& o, int64_t step) {
         const double bc1 = o.bias_correction ? 1 - std::pow(o.beta1, double(step)) : 1.0;
         const double bc2 = o.bias_correction ? 1 - std::pow(o.beta2, double(step)) : 1.0;
         decay = T(o.decoupled_weight_decay ? 1 - o.lr * o.weight_decay : 1.0);
         wd = T(o.decoupled_weight_decay ? 0.0 : o.weight_decay);
         beta2 = T(o.beta2);
-        one_minus_beta1 = T(1 - o.beta1);
+        lerp_m = Lerp<T>(T(1 - o.beta1));
         one_minus_beta2 = T(1 - o.beta2);
         neg_step_size = T(-(o.lr / bc1));
         bc2_sqrt = T(std::pow(bc2, 0.5));
@@ -51,7 +52,7 @@ struct AdamRule {
         static_assert(sizeof...(S) == int(Amsgrad), "AdamRule: v_max is passed exactly when amsgrad is on");
         p = p * decay;
         g = std::fma(wd, p, g);
-        m = lerp(m, g, one_minus_beta1);
+        m = lerp_m(m, g);
         v = std::fma(one_minus_beta2 * g, g, v * beta2);
         T denom_v = v;
         if constexpr (Amsgrad) {

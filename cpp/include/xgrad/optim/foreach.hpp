@@ -21,10 +21,18 @@ inline void for_each_element(int64_t n, const Rule& rule, T* __restrict p, const
 // where PyTorch runs separate kernels; float64 runs then match torch.optim bit for bit on most steps.
 // With -march=x86-64-v3 (the default build) std::fma is one instruction and vectorises.
 
-// PyTorch's lerp a + w (b - a), exact at both ends (as torch.lerp is).
+// PyTorch's lerp a + w (b - a) for a fixed weight, exact at both ends (as torch.lerp is):
+// a + w (b - a) for w < 0.5, else b + (w - 1)(b - a). The branch on w is taken once, outside the
+// loop; inside, a select that vectorises.
 template <class T>
-inline T lerp(T a, T b, T w) {
-    return w < T(0.5) ? std::fma(w, b - a, a) : std::fma(w - T(1), b - a, b);
-}
+struct Lerp {
+    T coeff;
+    bool from_a;
+    explicit Lerp(T w) : coeff(w < T(0.5) ? w : w - T(1)), from_a(w < T(0.5)) {}
+    T operator()(T a, T b) const {
+        const T base = from_a ? a : b;
+        return std::fma(coeff, b - a, base);
+    }
+};
 
 }  // namespace xgrad::optim

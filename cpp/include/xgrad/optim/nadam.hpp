@@ -29,7 +29,8 @@ struct NAdamOptions {
 //   x -= lr * mu_{t+1} / (1 - prod mu_1..t+1) * m / denom
 template <class T>
 struct NAdamRule {
-    T decay, wd, beta2, one_minus_beta1, one_minus_beta2, bc2, eps, c_grad, c_avg;
+    Lerp<T> lerp_m{T(0)};
+    T decay, wd, beta2, one_minus_beta2, bc2, eps, c_grad, c_avg;
     NAdamRule(const NAdamOptions& o, int64_t step, double& mu_product) {
         const double t = double(step);
         const double mu = o.beta1 * (1.0 - 0.5 * std::pow(0.96, t * o.momentum_decay));
@@ -39,7 +40,7 @@ struct NAdamRule {
         decay = T(o.decoupled_weight_decay ? 1 - o.lr * o.weight_decay : 1.0);
         wd = T(o.decoupled_weight_decay ? 0.0 : o.weight_decay);
         beta2 = T(o.beta2);
-        one_minus_beta1 = T(1 - o.beta1);
+        lerp_m = Lerp<T>(T(1 - o.beta1));
         one_minus_beta2 = T(1 - o.beta2);
         bc2 = T(1 - std::pow(o.beta2, t));
         eps = T(o.eps);
@@ -49,7 +50,7 @@ struct NAdamRule {
     void operator()(T& p, T g, T& m, T& v) const {
         p = p * decay;
         g = std::fma(wd, p, g);
-        m = lerp(m, g, one_minus_beta1);
+        m = lerp_m(m, g);
         v = std::fma(one_minus_beta2 * g, g, v * beta2);
         const T denom = std::sqrt(v / bc2) + eps;
         p = p + c_grad * g / denom;  // torch.addcdiv order: (value * t1) / t2

@@ -40,7 +40,7 @@ struct RMSpropRule {
         T avg;
         if constexpr (Centered) {
             T& ga = std::get<0>(state);
-            ga = lerp(ga, g, one_minus_alpha);
+            ga = Lerp<T>(one_minus_alpha)(ga, g);
             avg = std::sqrt(std::fma(-ga, ga, sq)) + eps;
         } else {
             avg = std::sqrt(sq) + eps;
