@@ -63,14 +63,14 @@ def main():
 
     info = xgrad.blas_info()
     print(f"xgrad {xgrad.__version__}: OpenBLAS core {info['corename']}, {info['threads']} BLAS threads, "
-          f"simd={info['simd']}; the update loops are single-threaded")
+          f"simd={info['simd']}; update loops split over up to {os.cpu_count()} threads above 256K elements each")
     if torch is not None:
         print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     print(f"n = {args.n:,} float32 parameters, median of {args.reps} steps\n")
     print(f"{'update':14s} {'implementation':34s} {'ms/step':>9s} {'GB/s':>7s}")
     for kind in ("sgd_momentum", "adam"):
-        rows = [("xgrad (1 thread)", xgrad_case(kind, args.n))]
+        rows = [(f"xgrad ({min(os.cpu_count(), max(1, args.n >> 18))} threads)", xgrad_case(kind, args.n))]
         if torch is not None:
             for threads in args.torch_threads:
                 torch.set_num_threads(threads)

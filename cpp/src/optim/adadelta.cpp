@@ -15,7 +15,7 @@ void adadelta_step(const std::vector<Tensor>& params, const std::vector<Tensor>&
         check_state("Adadelta", "square_avg", square_avgs[k], p, k);
         check_state("Adadelta", "acc_delta", acc_deltas[k], p, k);
         XGRAD_DISPATCH(p.dtype(), [&] {
-            for_each_element(p.numel(), AdadeltaRule<scalar_t>(options), p.data<scalar_t>(), g.data<scalar_t>(),
+            parallel_for_each_element(p.numel(), AdadeltaRule<scalar_t>(options), p.data<scalar_t>(), g.data<scalar_t>(),
                              square_avgs[k].data<scalar_t>(), acc_deltas[k].data<scalar_t>());
         });
         p.bump_version();

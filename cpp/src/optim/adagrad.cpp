@@ -14,7 +14,7 @@ void adagrad_step(const std::vector<Tensor>& params, const std::vector<Tensor>& 
         if (!g.defined()) continue;
         check_state("Adagrad", "sum", sums[k], p, k);
         XGRAD_DISPATCH(p.dtype(), [&] {
-            for_each_element(p.numel(), AdagradRule<scalar_t>(options, steps[k]), p.data<scalar_t>(),
+            parallel_for_each_element(p.numel(), AdagradRule<scalar_t>(options, steps[k]), p.data<scalar_t>(),
                              g.data<scalar_t>(), sums[k].data<scalar_t>());
         });
         p.bump_version();

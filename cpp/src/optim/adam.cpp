@@ -21,10 +21,10 @@ void adam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& exp
         XGRAD_DISPATCH(p.dtype(), [&] {
             using T = scalar_t;
             if (options.amsgrad)
-                for_each_element(p.numel(), AdamRule<T, true>(options, steps[k]), p.data<T>(), g.data<T>(),
+                parallel_for_each_element(p.numel(), AdamRule<T, true>(options, steps[k]), p.data<T>(), g.data<T>(),
                                  exp_avgs[k].data<T>(), exp_avg_sqs[k].data<T>(), max_exp_avg_sqs[k].data<T>());
             else
-                for_each_element(p.numel(), AdamRule<T, false>(options, steps[k]), p.data<T>(), g.data<T>(),
+                parallel_for_each_element(p.numel(), AdamRule<T, false>(options, steps[k]), p.data<T>(), g.data<T>(),
                                  exp_avgs[k].data<T>(), exp_avg_sqs[k].data<T>());
         });
         p.bump_version();

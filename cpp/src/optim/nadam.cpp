@@ -16,7 +16,7 @@ void nadam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& ex
         check_state("NAdam", "exp_avg_sq", exp_avg_sqs[k], p, k);
         XGRAD_DISPATCH(p.dtype(), [&] {
             using T = scalar_t;
-            for_each_element(p.numel(), NAdamRule<T>(options, steps[k], mu_products[k]), p.data<T>(), g.data<T>(),
+            parallel_for_each_element(p.numel(), NAdamRule<T>(options, steps[k], mu_products[k]), p.data<T>(), g.data<T>(),
                              exp_avgs[k].data<T>(), exp_avg_sqs[k].data<T>());
         });
         p.bump_version();

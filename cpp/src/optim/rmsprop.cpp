@@ -12,13 +12,13 @@ void update(const Tensor& p, const Tensor& g, const Tensor& sq, const Tensor& ga
     T* x = p.data<T>();
     const T* dx = g.data<T>();
     if (o.centered && o.momentum > 0)
-        for_each_element(n, RMSpropRule<T, true, true>(o), x, dx, sq.data<T>(), ga.data<T>(), buf.data<T>());
+        parallel_for_each_element(n, RMSpropRule<T, true, true>(o), x, dx, sq.data<T>(), ga.data<T>(), buf.data<T>());
     else if (o.centered)
-        for_each_element(n, RMSpropRule<T, true, false>(o), x, dx, sq.data<T>(), ga.data<T>());
+        parallel_for_each_element(n, RMSpropRule<T, true, false>(o), x, dx, sq.data<T>(), ga.data<T>());
     else if (o.momentum > 0)
-        for_each_element(n, RMSpropRule<T, false, true>(o), x, dx, sq.data<T>(), buf.data<T>());
+        parallel_for_each_element(n, RMSpropRule<T, false, true>(o), x, dx, sq.data<T>(), buf.data<T>());
     else
-        for_each_element(n, RMSpropRule<T, false, false>(o), x, dx, sq.data<T>());
+        parallel_for_each_element(n, RMSpropRule<T, false, false>(o), x, dx, sq.data<T>());
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ template <class T, MomentumForm F>
 void update(const Tensor& p, const Tensor& g, const Tensor& buf, const SGDOptions& o, bool first) {
     const SGDRule<T, F> rule(o, first);
     if (buf.defined())
-        for_each_element(p.numel(), rule, p.data<T>(), g.data<T>(), buf.data<T>());
+        parallel_for_each_element(p.numel(), rule, p.data<T>(), g.data<T>(), buf.data<T>());
     else
-        for_each_element(p.numel(), rule, p.data<T>(), g.data<T>());
+        parallel_for_each_element(p.numel(), rule, p.data<T>(), g.data<T>());
 }
 
 template <class T>
