@@ -1,24 +1,40 @@
 #include "xgrad/optim/sgd.hpp"
 
-#include <sstream>
-
+#include "step_utils.hpp"
 #include "xgrad/ops/creation.hpp"
+#include "xgrad/optim/foreach.hpp"
 
 namespace xgrad::optim {
+
+MomentumForm parse_momentum_form(const std::string& name) {
+    if (name == "pytorch") return MomentumForm::pytorch;
+    if (name == "rho") return MomentumForm::rho;
+    if (name == "velocity") return MomentumForm::velocity;
+    if (name == "ema") return MomentumForm::ema;
+    if (name == "lookahead") return MomentumForm::lookahead;
+    throw ValueError("SGD: unknown momentum_form '" + name +
+                     "' (expected 'pytorch', 'rho', 'velocity', 'ema' or 'lookahead')");
+}
+
 namespace {
 
+template <class T, MomentumForm F>
+void update(const Tensor& p, const Tensor& g, const Tensor& buf, const SGDOptions& o, bool first) {
+    const SGDRule<T, F> rule(o, first);
+    if (buf.defined())
+        parallel_for_each_element(p.numel(), rule, p.data<T>(), g.data<T>(), buf.data<T>());
+    else
+        parallel_for_each_element(p.numel(), rule, p.data<T>(), g.data<T>());
+}
+
 template <class T>
-void sgd_update(T* p, const T* g, T* buf, int64_t n, const SGDOptions& o, bool first) {
-    const T lr = T(o.lr), wd = T(o.weight_decay), mu = T(o.momentum), damp = T(1 - o.dampening);
-    if (!buf) {
-        for (int64_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
-        return;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-        T d = g[i] + wd * p[i];
-        T b = first ? d : mu * buf[i] + damp * d;
-        buf[i] = b;
-        p[i] -= lr * (o.nesterov ? d + mu * b : b);
+void update(const Tensor& p, const Tensor& g, const Tensor& buf, const SGDOptions& o, bool first) {
+    switch (o.form) {
+        case MomentumForm::pytorch: return update<T, MomentumForm::pytorch>(p, g, buf, o, first);
+        case MomentumForm::rho: return update<T, MomentumForm::rho>(p, g, buf, o, first);
+        case MomentumForm::velocity: return update<T, MomentumForm::velocity>(p, g, buf, o, first);
+        case MomentumForm::ema: return update<T, MomentumForm::ema>(p, g, buf, o, first);
+        case MomentumForm::lookahead: return update<T, MomentumForm::lookahead>(p, g, buf, o, first);
     }
 }
 
@@ -29,25 +45,18 @@ void sgd_step(const std::vector<Tensor>& params, std::vector<Tensor>& momentum_b
     if (momentum_buffers.size() != params.size()) momentum_buffers.resize(params.size());
     for (size_t k = 0; k < params.size(); ++k) {
         const Tensor& p = params[k];
-        Tensor g = p.grad();
+        Tensor g = checked_grad("SGD", p, k);
         if (!g.defined()) continue;
-        if (!p.is_contiguous()) throw ValueError("SGD: parameters must be contiguous tensors");
-        if (g.shape() != p.shape() || g.dtype() != p.dtype()) {
-            std::ostringstream os;
-            os << "SGD: parameter " << k << " has shape " << shape_str(p.shape()) << " but its gradient has shape "
-               << shape_str(g.shape());
-            throw ValueError(os.str());
-        }
-        if (!g.is_contiguous()) g = ops::contiguous_copy(g);
         bool first = false;
-        if (options.momentum != 0.0 && !momentum_buffers[k].defined()) {
-            momentum_buffers[k] = ops::empty(p.shape(), p.dtype());
+        Tensor& buf = momentum_buffers[k];
+        if (options.momentum != 0.0 && !buf.defined()) {
+            buf = options.form == MomentumForm::pytorch ? ops::empty(p.shape(), p.dtype())
+                                                        : ops::zeros(p.shape(), p.dtype());
             first = true;
         }
-        Tensor& buf = momentum_buffers[k];
+        if (options.momentum != 0.0) check_state("SGD", "momentum_buffer", buf, p, k);
         XGRAD_DISPATCH(p.dtype(), [&] {
-            sgd_update<scalar_t>(p.data<scalar_t>(), g.data<scalar_t>(),
-                                 options.momentum != 0.0 ? buf.data<scalar_t>() : nullptr, p.numel(), options, first);
+            update<scalar_t>(p, g, options.momentum != 0.0 ? buf : Tensor(), options, first);
         });
         p.bump_version();
     }

@@ -1,5 +1,5 @@
 """Layers, losses and the Module system (PyTorch's names)."""
-from . import functional, init
+from . import functional, init, regularizers, utils
 from .activation import (ELU, GELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, Sigmoid, SiLU, Softmax, Softplus,
                          Tanh)
 from .dropout import DropConnect, Dropout, StochasticDepth
@@ -15,9 +15,8 @@ from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, 
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2d
 
 __all__ = [
-    "functional", "init", "Module", "Sequential", "ModuleList", "RemovableHandle", "Parameter", "Linear",
-    "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
-    # issue 3
+    "functional", "init", "regularizers", "utils", "Module", "Sequential", "ModuleList", "RemovableHandle",
+    "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
     "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Softplus", "Maxout", "Dropout", "DropConnect",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Optional, Tuple
 
+import numpy as np
+
 from .. import _core
 from .._tensor import Tensor
 from ..autograd import no_grad
@@ -30,7 +32,7 @@ def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> Tuple[int, int]:
     """fan_in = in_features * receptive field, fan_out = out_features * receptive field, for
-    Linear weights (out, in) and Conv weights (out, in, kh, kw)."""
+    Linear weights (out, in) and Conv weights (out, in, kh, kw). The one place fans are computed."""
     if tensor.ndim < 2:
         raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, got shape {tensor.shape}")
     receptive = 1
@@ -71,18 +73,23 @@ def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. 2015: U(-b, b) with b = gain * sqrt(3 / fan)."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
+    fan = _calculate_correct_fan(tensor, mode)
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. 2015: N(0, std^2) with std = gain / sqrt(fan)."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
+    fan = _calculate_correct_fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
 
 
@@ -97,3 +104,61 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot & Bengio 2010: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+# ---------------------------------------------------------------- the lectures' schemes
+
+def small_random_(tensor: Tensor, std: float = 0.01) -> Tensor:
+    """CS231n's "small random numbers": ``W = 0.01 * np.random.randn(D, H)``, i.e. N(0, std^2).
+    Fine for small networks; in deep ones the activations shrink towards zero layer by layer."""
+    return normal_(tensor, 0.0, std)
+
+
+def calibrated_normal_(tensor: Tensor) -> Tensor:
+    """CS231n's "calibrating the variances with 1/sqrt(n)": ``w = np.random.randn(n) / sqrt(n)``
+    with n = fan_in, so each unit's output variance matches its input's (LeCun normal)."""
+    fan_in, _ = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in))
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01) -> Tensor:
+    """Sparse initialisation (Martens 2010, PyTorch's ``sparse_``): a 2-D tensor filled from
+    N(0, std^2), then in every column ``ceil(sparsity * rows)`` entries set to zero, chosen at
+    random from xgrad's generator."""
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+    if not 0.0 <= sparsity <= 1.0:
+        raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    normal_(tensor, 0.0, std)
+    if num_zeros == 0:
+        return tensor
+    # a random permutation of the rows for every column: argsort of uniform draws
+    keys = np.asarray(_core.rand([rows, cols], _core.dtype.float64))
+    zero_rows = np.argsort(keys, axis=0, kind="stable")[:num_zeros]
+    values = np.array(tensor.numpy())
+    values[zero_rows, np.arange(cols)[None, :]] = 0.0
+    return _fill_from(tensor, _core._from_numpy(values, tensor.dtype))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """Orthogonal initialisation (Saxe et al. 2013, PyTorch's ``orthogonal_``): the tensor viewed
+    as rows x (numel / rows) becomes a (semi-)orthogonal matrix Q from the QR decomposition of a
+    Gaussian matrix drawn from xgrad's generator, signs fixed by diag(R), times ``gain``."""
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
+                         f"{tuple(tensor.shape)}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = np.asarray(_core.randn([rows, cols], _core.dtype.float64))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    values = np.ascontiguousarray((gain * q).reshape(tuple(tensor.shape)))
+    return _fill_from(tensor, _core._from_numpy(values, tensor.dtype))

@@ -2,11 +2,36 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, Iterable, List
+import inspect
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from .. import _core
 from .._tensor import Tensor
+from ..autograd import enable_grad
+
+
+def _check(ok: bool, optimizer: str, message: str) -> None:
+    """Raise ``ValueError("<optimizer>: <message>")`` unless ``ok``."""
+    if not ok:
+        raise ValueError(f"{optimizer}: {message}")
+
+
+def _check_lr_eps_wd(name: str, group: Dict[str, Any]) -> None:
+    """The checks every optimizer shares: lr, eps and weight_decay non-negative."""
+    _check(group["lr"] >= 0, name, f"invalid learning rate lr={group['lr']} (must be >= 0)")
+    if "eps" in group:
+        _check(group["eps"] >= 0, name, f"invalid epsilon eps={group['eps']} (must be >= 0)")
+    if "weight_decay" in group:
+        _check(group["weight_decay"] >= 0, name,
+               f"invalid weight_decay={group['weight_decay']} (must be >= 0)")
+
+
+def _check_betas(name: str, betas: Any) -> None:
+    _check(isinstance(betas, (tuple, list)) and len(betas) == 2, name, f"betas must be a pair, got {betas!r}")
+    for i, b in enumerate(betas):
+        _check(0.0 <= b < 1.0, name, f"invalid beta parameter at index {i}: betas[{i}]={b} (must be in [0, 1))")
 
 
 class Optimizer:
@@ -45,7 +70,65 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_group(self, group: Dict[str, Any]) -> None:
-        """Validate hyper-parameters; subclasses raise ValueError naming the bad value."""
+        """Validate a group's hyper-parameters (see ``_validate``)."""
+        self._validate(group)
+
+    @staticmethod
+    def _validate(group: Dict[str, Any]) -> None:
+        """Raise ValueError naming the optimizer and the bad value; subclasses override."""
+
+    # ------------------------------------------------------------ helpers for the C++ update rules
+
+    #: The optimizer's name in ``_core.trace`` (None: not available in the 2-D playground).
+    _trace_name: Optional[str] = None
+
+    @staticmethod
+    def _core_hyper(group: Dict[str, Any]) -> Dict[str, Any]:
+        """The group's hyper-parameters as the C++ step (and the 2-D tracer) take them."""
+        raise NotImplementedError
+
+    @classmethod
+    def _defaults(cls) -> Dict[str, Any]:
+        """The keyword defaults of ``__init__`` (the one place defaults are written)."""
+        sig = inspect.signature(cls.__init__)
+        return {k: p.default for k, p in sig.parameters.items()
+                if k not in ("self", "params") and p.default is not inspect.Parameter.empty}
+
+    @classmethod
+    def _trace_hyper(cls, hyper: Dict[str, Any]) -> Dict[str, Any]:
+        """Hyper-parameters for ``_core.trace``: the class defaults updated by ``hyper``, validated
+        exactly as the optimizer validates a parameter group."""
+        defaults = cls._defaults()
+        unknown = sorted(set(hyper) - set(defaults))
+        if unknown:
+            raise ValueError(f"{cls.__name__}: unknown hyper-parameter(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(sorted(defaults))})")
+        group = {**defaults, **hyper}
+        cls._validate(group)
+        return cls._core_hyper(group)
+
+    def _state_for(self, p: Tensor, **initial: Callable[[], Any]) -> Dict[str, Any]:
+        """The state of parameter ``p``, creating missing entries from the given factories."""
+        st = self.state.setdefault(p, {})
+        for k, make in initial.items():
+            if k not in st:
+                st[k] = make()
+        return st
+
+    @staticmethod
+    def _zeros_like(p: Tensor) -> Tensor:
+        return _core.zeros(list(p.shape), p.dtype)
+
+    @staticmethod
+    def _eval_closure(closure: Optional[Callable[[], Any]]) -> Any:
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    #: State entries that are NumPy arrays by design (not per-parameter tensors), e.g. L-BFGS's
+    #: flat direction; ``load_state_dict`` keeps them as arrays.
+    _array_state_keys: frozenset = frozenset()
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (to None by default, as PyTorch does)."""
@@ -76,7 +159,7 @@ class Optimizer:
         for g in self.param_groups:
             for p in g["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: (np.array(v.numpy(), copy=True) if isinstance(v, Tensor) else copy.copy(v))
+                    state[index[id(p)]] = {k: (np.array(v.numpy(), copy=True) if isinstance(v, Tensor) else copy.deepcopy(v))
                                            for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
@@ -100,19 +183,19 @@ class Optimizer:
             p = by_index[int(idx)]
             restored = {}
             for k, v in entries.items():
-                if isinstance(v, np.ndarray):
+                if isinstance(v, np.ndarray) and k not in self._array_state_keys:
                     if v.shape != tuple(p.shape):
                         raise ValueError(f"{type(self).__name__}.load_state_dict: state '{k}' of parameter {idx} "
                                          f"has shape {v.shape}, the parameter {tuple(p.shape)}")
                     restored[k] = tensor(np.array(v, copy=True), dtype=p.dtype)
                 else:
-                    restored[k] = copy.copy(v)
+                    restored[k] = copy.deepcopy(v)
             new_state[p] = restored
         self.state = new_state
         for saved, own in zip(groups, self.param_groups):
             for k, v in saved.items():
                 if k != "params":
-                    own[k] = v
+                    own[k] = copy.deepcopy(v)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
