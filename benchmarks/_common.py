@@ -63,7 +63,7 @@ def set_threads(n: int, torch: Any = None, verbose: bool = True) -> Dict[str, An
     then read back and print what each one actually uses."""
     import xgrad
 
-    xgrad._core.set_blas_num_threads(n)
+    xgrad.set_num_threads(n)
     limiter = None
     try:
         from threadpoolctl import threadpool_limits

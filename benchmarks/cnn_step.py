@@ -62,7 +62,7 @@ def main() -> None:
         import torch
     except ImportError:
         torch = None
-    xgrad._core.set_blas_num_threads(args.threads)
+    xgrad.set_num_threads(args.threads)
     info = xgrad.blas_info()
     print(f"xgrad: OpenBLAS core {info['corename']}, {info['threads']} BLAS thread(s), simd={info['simd']}")
     if torch is not None:

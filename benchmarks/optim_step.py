@@ -58,28 +58,30 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--reps", type=int, default=20)
-    ap.add_argument("--torch-threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                    help="thread counts; each library is pinned to the same count (xgrad.set_num_threads, "
+                         "torch.set_num_threads)")
     args = ap.parse_args()
 
     info = xgrad.blas_info()
-    print(f"xgrad {xgrad.__version__}: OpenBLAS core {info['corename']}, {info['threads']} BLAS threads, "
-          f"simd={info['simd']}; update loops split over up to {os.cpu_count()} threads above 256K elements each")
+    print(f"xgrad {xgrad.__version__}: OpenBLAS core {info['corename']}, simd={info['simd']}; update loops split "
+          f"over xgrad.set_num_threads() threads, at least 256K elements each")
     if torch is not None:
         print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     print(f"n = {args.n:,} float32 parameters, median of {args.reps} steps\n")
     print(f"{'update':14s} {'implementation':34s} {'ms/step':>9s} {'GB/s':>7s}")
     for kind in ("sgd_momentum", "adam"):
-        rows = [(f"xgrad ({min(os.cpu_count(), max(1, args.n >> 18))} threads)", xgrad_case(kind, args.n))]
-        if torch is not None:
-            for threads in args.torch_threads:
+        rows = []
+        for threads in args.threads:
+            xgrad.set_num_threads(threads)
+            rows.append((f"xgrad, {threads} thread(s)", median_time(xgrad_case(kind, args.n), args.reps)))
+            if torch is not None:
                 torch.set_num_threads(threads)
                 for foreach in (None, True):
                     label = f"torch default, {threads} thread(s)" if foreach is None else \
                         f"torch foreach=True, {threads} thread(s)"
-                    step = torch_case(kind, args.n, foreach)
-                    t = median_time(step, args.reps)
-                    rows.append((label, t))
+                    rows.append((label, median_time(torch_case(kind, args.n, foreach), args.reps)))
         for label, step_or_time in rows:
             t = step_or_time if isinstance(step_or_time, float) else median_time(step_or_time, args.reps)
             gbs = TRAFFIC[kind] * args.n / t / 1e9

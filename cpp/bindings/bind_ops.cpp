@@ -30,6 +30,12 @@ void bind_ops(py::module_& m) {
     m.def("div", py::overload_cast<T, T>(&div));
     m.def("div", py::overload_cast<T, double>(&div));
     m.def("rdiv", &rdiv);
+    // Scalar forms under their own names: one overload set per name would first try (Tensor,
+    // Tensor) and fail, which costs more than the op on a small tensor.
+    m.def("add_scalar", py::overload_cast<T, double>(&add));
+    m.def("sub_scalar", py::overload_cast<T, double>(&sub));
+    m.def("mul_scalar", py::overload_cast<T, double>(&mul));
+    m.def("div_scalar", py::overload_cast<T, double>(&div));
     m.def("neg", &neg);
     m.def("pow", &ops::pow);
     m.def("rpow", &rpow);

@@ -199,24 +199,31 @@ def _keep(keepdim: Any, keepdims: Any) -> bool:
     return bool(keepdim)
 
 
-def _binary(name: str, rname: Optional[str] = None):
+def _binary(name: str, rname: str):
+    """The operator and its reflected form: tensor (op) tensor, tensor (op) scalar, scalar (op) tensor."""
     op = getattr(_core, name)
+    op_scalar = getattr(_core, f"{name}_scalar")
+    rop_scalar = getattr(_core, rname if rname != name else f"{name}_scalar")
 
     def forward(self, other):
+        if isinstance(other, Tensor):
+            return op(self, other)
+        if type(other) is float or type(other) is int:  # the common case, without ABC checks
+            return op_scalar(self, other)
         try:
             other = _operand(other, self)
         except TypeError:
             return NotImplemented
-        return op(self, other)
+        return op(self, other) if isinstance(other, Tensor) else op_scalar(self, other)
 
     def reverse(self, other):
+        if type(other) is float or type(other) is int:
+            return rop_scalar(self, other)
         try:
             other = _operand(other, self)
         except TypeError:
             return NotImplemented
-        if isinstance(other, Tensor):
-            return op(other, self)
-        return getattr(_core, rname)(self, other)
+        return op(other, self) if isinstance(other, Tensor) else rop_scalar(self, other)
 
     return forward, reverse
 

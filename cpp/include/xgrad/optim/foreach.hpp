@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "xgrad/tensor/threads.hpp"
+
 namespace xgrad::optim {
 
 template <class T, class Rule, class... S>
@@ -19,18 +21,14 @@ inline void for_each_element(int64_t n, const Rule& rule, T* __restrict p, const
     for (int64_t i = 0; i < n; ++i) rule(p[i], g[i], state[i]...);
 }
 
-// Threads for the tensor optimizers' updates: one per hardware thread, at least 256K elements each
-// (below that a thread costs more than it saves). Rules are stateless per element, so chunks are
-// independent. The 2-D playground calls for_each_element directly.
-inline int update_threads() {
-    static const int n = int(std::max(1u, std::thread::hardware_concurrency()));
-    return n;
-}
+// Threads for the tensor optimizers' updates: xgrad::num_threads() (set_num_threads), at least 256K
+// elements each (below that a thread costs more than it saves). Rules are stateless per element,
+// so chunks are independent. The 2-D playground calls for_each_element directly.
 
 template <class T, class Rule, class... S>
 inline void parallel_for_each_element(int64_t n, const Rule& rule, T* p, const T* g, S*... state) {
     constexpr int64_t kMinPerThread = int64_t(1) << 18;
-    const int64_t threads = std::min<int64_t>(update_threads(), n / kMinPerThread);
+    const int64_t threads = std::min<int64_t>(num_threads(), n / kMinPerThread);
     if (threads <= 1) return for_each_element(n, rule, p, g, state...);
     const int64_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;  // whole cache lines
     std::vector<std::thread> pool;
