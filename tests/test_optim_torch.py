@@ -28,7 +28,9 @@ CASES = [
     ("RMSprop", dict(lr=0.01)),
     ("RMSprop", dict(lr=0.01, alpha=0.9, centered=True)),
     ("RMSprop", dict(lr=0.005, momentum=0.9)),
-    ("RMSprop", dict(lr=0.005, alpha=0.95, momentum=0.5, centered=True, weight_decay=0.1, eps=1e-6)),
+    # lr 0.005 here turns chaotic after ~75 steps (sqrt(cache - grad_avg^2) near eps): ulp differences
+    # then grow 100x every 5 steps, so the case uses a smaller rate.
+    ("RMSprop", dict(lr=0.002, alpha=0.95, momentum=0.5, centered=True, weight_decay=0.1, eps=1e-6)),
     ("Adadelta", dict()),
     ("Adadelta", dict(lr=0.5, rho=0.95, eps=1e-5, weight_decay=0.1)),
     ("Adam", dict(lr=0.05)),
