@@ -173,3 +173,26 @@ def test_allocator_reuses_large_buffers():
     for _ in range(5):
         xgrad.zeros(512, 512)  # 1 MB, freed at once
     assert xgrad._core.allocator_stats()["hits"] >= before + 4
+
+
+def test_randperm_is_a_seeded_permutation():
+    xgrad.manual_seed(3)
+    first = xgrad.randperm(1000)
+    xgrad.manual_seed(3)
+    again = xgrad.randperm(1000)
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(np.sort(first), np.arange(1000))
+    assert not np.array_equal(first, np.arange(1000))
+    assert first.dtype == np.int64 and xgrad.randperm(0).shape == (0,)
+
+
+def test_randint_stays_in_range_and_covers_it():
+    xgrad.manual_seed(4)
+    draws = xgrad.randint(-2, 3, 5000)
+    assert draws.min() == -2 and draws.max() == 2
+    counts = np.bincount(draws + 2)
+    assert np.all(np.abs(counts - 1000) < 150)  # 5 sigma of a binomial(5000, 0.2)
+    with pytest.raises(ValueError, match="randint"):
+        xgrad.randint(3, 3, 2)
+    with pytest.raises(ValueError, match="randperm"):
+        xgrad.randperm(-1)

@@ -1,4 +1,5 @@
 // Tensor class, dtypes, creation functions and the random generator.
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
@@ -8,6 +9,14 @@
 #include "xgrad/tensor/random.hpp"
 
 namespace xgrad::bindings {
+
+namespace {
+
+py::array_t<int64_t> int64_array(const std::vector<int64_t>& values) {
+    return py::array_t<int64_t>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+}  // namespace
 
 void bind_tensor(py::module_& m) {
     py::enum_<DType>(m, "dtype", "Element type of a tensor: float32 or float64.")
@@ -62,6 +71,9 @@ void bind_tensor(py::module_& m) {
     m.def("manual_seed", &manual_seed, py::arg("seed"));
     m.def("get_rng_state", [] { return py::bytes(get_rng_state()); });
     m.def("set_rng_state", [](const py::bytes& s) { set_rng_state(std::string(s)); });
+    m.def("randperm", [](int64_t n) { return int64_array(randperm(n)); }, py::arg("n"));
+    m.def("randint", [](int64_t low, int64_t high, int64_t count) { return int64_array(randint(low, high, count)); },
+          py::arg("low"), py::arg("high"), py::arg("count"));
     m.def("allocator_stats", [] {
         AllocatorStats s = allocator_stats();
         py::dict d;

@@ -10,7 +10,7 @@ from . import _core
 from ._tensor import (
     Tensor, abs, add, arange, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, dtype, empty,
     exp, expand, flatten, float32, float64, from_numpy, full, full_like, log, log_softmax, manual_seed, matmul,
-    max, maximum, mean, min, minimum, mul, neg, ones, ones_like, permute, pow, rand, randn, relu, reshape,
+    max, maximum, mean, min, minimum, mul, neg, ones, ones_like, permute, pow, rand, randint, randn, randperm, relu, reshape,
     sigmoid, softmax, sqrt, squeeze, stack, std, sub, sum, tanh, tensor, transpose, unsqueeze, var, where,
     zeros, zeros_like,
 )

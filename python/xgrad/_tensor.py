@@ -146,6 +146,17 @@ def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _make(_core.rand, size, dtype, requires_grad)
 
 
+def randperm(n: int) -> np.ndarray:
+    """A random permutation of ``0..n-1`` as a NumPy int64 array, from xgrad's generator (used for
+    shuffling; ``xgrad.manual_seed`` makes it repeatable)."""
+    return _core.randperm(int(n))
+
+
+def randint(low: int, high: int, size: int) -> np.ndarray:
+    """``size`` integers uniform in ``[low, high)`` as a NumPy int64 array, from xgrad's generator."""
+    return _core.randint(int(low), int(high), int(size))
+
+
 def arange(start: float, end: Optional[float] = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
     """``start, start+step, ...`` below ``end`` (``arange(5)`` is 0..4), float32 unless ``dtype``."""
