@@ -1,4 +1,12 @@
-"""The training loop (a CS231n-Solver-like ``Trainer``), its callbacks and checkpoints."""
-from .callback import Callback
+"""The training loop (a CS231n-Solver-like ``Trainer``), its callbacks and checkpoints.
 
-__all__ = ["Callback"]
+    history = xgrad.train.fit(model, train_loader, val_loader, loss_fn=nn.CrossEntropyLoss(),
+                              optimizer=optim.Adam(model.parameters(), lr=1e-3), epochs=5)
+    plt.plot(history.loss)
+"""
+from .callback import Callback
+from .callbacks import EarlyStopping
+from .history import History
+from .trainer import Trainer, fit, predict
+
+__all__ = ["Callback", "EarlyStopping", "History", "Trainer", "fit", "predict"]
