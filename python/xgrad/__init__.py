@@ -21,6 +21,7 @@ from .autograd import (
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, numerical_gradient, relative_error
 from . import nn, optim  # noqa: E402  (they import the names above)
 from .serialization import load, save  # noqa: E402
+from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
 
 __version__ = "0.1.0"
