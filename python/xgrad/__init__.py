@@ -23,6 +23,7 @@ from . import nn, optim  # noqa: E402  (they import the names above)
 from .serialization import load, save  # noqa: E402
 from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
+from . import search  # noqa: E402  (hyperparameter search; dask is imported only for client=)
 
 __version__ = "0.1.0"
 
