@@ -227,7 +227,7 @@ class ExponentialMovingAverage(Callback):
 
         w_ema = decay * w_ema + (1 - decay) * w
 
-    Float buffers (batch norm running statistics) are averaged the same way (``use_buffers=True``,
+    Float buffers (batch norm running statistics, but not ``num_batches_tracked``) are averaged the same way (``use_buffers=True``,
     like ``torch.optim.swa_utils.AveragedModel(use_buffers=True)``); other buffers are copied.
     The average starts at the model's weights when the EMA is created.
 
@@ -249,7 +249,9 @@ class ExponentialMovingAverage(Callback):
         for name, p in self.model.named_parameters():
             yield name, p, True
         for name, b in self.model.named_buffers():
-            yield name, b, self.use_buffers and b.numpy().dtype.kind == "f"
+            # a step counter is not a statistic: averaging it would make it fractional
+            counter = name.endswith("num_batches_tracked")
+            yield name, b, self.use_buffers and not counter and b.numpy().dtype.kind == "f"
 
     def update(self) -> None:
         """One averaging step from the model's current weights."""
