@@ -13,5 +13,6 @@ void bind_ops(py::module_& m);
 void bind_optim(py::module_& m);
 void bind_kernels(py::module_& m);
 void bind_nn(py::module_& m);
+void bind_data(py::module_& m);
 
 }  // namespace xgrad::bindings

@@ -23,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
     xgrad::bindings::bind_optim(m);
     xgrad::bindings::bind_kernels(m);
     xgrad::bindings::bind_nn(m);
+    xgrad::bindings::bind_data(m);
 }
