@@ -371,6 +371,11 @@ class Trainer:
         construction). Everything is checked before anything is changed; a mismatch raises
         ``ValueError`` saying what differs. Returns self."""
         path = os.fspath(path)
+        if os.path.isdir(path):
+            newest = _ckpt.latest(path)
+            if newest is None:
+                raise FileNotFoundError(f"Trainer.resume: no checkpoint (epoch_*.npz) in the folder {path}")
+            path = newest
         model_state, meta = _ckpt.read(path)
         self._check_model_state(model_state, path)
         if meta["optimizer_class"] != type(self.optimizer).__name__:
