@@ -1,0 +1,156 @@
+"""xgrad.sanity: the initial-loss check against ln C and a NumPy softmax loss, and the
+overfit-a-tiny-subset check."""
+import math
+
+import numpy as np
+import pytest
+
+import xgrad
+from xgrad import nn
+from xgrad.sanity import check_initial_loss, expected_initial_loss, overfit_small_subset
+
+
+def _numpy_ce(logits, y):
+    z = logits.astype(np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return -logp[np.arange(len(y)), y].mean()
+
+
+def _small_init(model, std=1e-3):
+    for name, p in model.named_parameters():
+        if name.endswith("weight"):
+            nn.init.normal_(p, 0.0, std)
+        else:
+            nn.init.constant_(p, 0.0)
+    return model
+
+
+def test_initial_loss_is_ln_c_for_small_weights(rng):
+    model = _small_init(nn.Sequential(nn.Linear(20, 30), nn.ReLU(), nn.Linear(30, 10)))
+    x = rng.standard_normal((100, 20)).astype(np.float32)
+    y = rng.integers(0, 10, 100)
+    res = check_initial_loss(model, x, y)
+    assert res.ok, str(res)
+    assert res.num_classes == 10
+    assert res.expected == pytest.approx(math.log(10)) and res.ln_c == pytest.approx(math.log(10))
+    with xgrad.no_grad():
+        logits = model(xgrad.tensor(x)).numpy()
+    assert res.data_loss == pytest.approx(_numpy_ce(logits, y), rel=1e-5)
+    assert res.loss == res.data_loss and res.penalty == 0
+    assert "chance level" in res.verdict and "ln C" in str(res)
+
+
+def test_initial_loss_too_large_weights(rng):
+    model = _small_init(nn.Sequential(nn.Linear(20, 30), nn.ReLU(), nn.Linear(30, 10)), std=3.0)
+    x = rng.standard_normal((100, 20)).astype(np.float32)
+    y = rng.integers(0, 10, 100)
+    res = check_initial_loss(model, x, y)
+    assert not res.ok
+    assert res.data_loss > 1.1 * math.log(10)
+    assert "too large" in res.verdict
+
+
+def test_initial_loss_with_l2_penalty_rises_by_the_penalty(rng):
+    model = _small_init(nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 5)), std=0.5)
+    x = rng.standard_normal((50, 8)).astype(np.float32)
+    y = rng.integers(0, 5, 50)
+    lam = 0.1
+    res = check_initial_loss(model, x, y, penalty=lambda: nn.regularizers.l2_penalty(model, lam), tolerance=10)
+    expected_penalty = 0.5 * lam * sum(float((p.numpy().astype(np.float64) ** 2).sum())
+                                       for n, p in model.named_parameters() if n.endswith("weight"))
+    assert res.penalty == pytest.approx(expected_penalty, rel=1e-5)
+    assert res.loss == pytest.approx(res.data_loss + expected_penalty, rel=1e-6)
+    assert "regularisation adds" in res.verdict
+    res_const = check_initial_loss(model, x, y, penalty=0.25, tolerance=10)
+    assert res_const.loss == pytest.approx(res_const.data_loss + 0.25)
+
+
+def test_initial_loss_multimargin_and_num_classes(rng):
+    model = _small_init(nn.Sequential(nn.Linear(6, 4)))
+    x = rng.standard_normal((40, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 40)
+    res = check_initial_loss(model, x, y, loss_fn=nn.MultiMarginLoss())
+    # all scores ~0: each wrong class costs the margin 1, divided by C (PyTorch's normalisation)
+    assert res.expected == pytest.approx(3 / 4)
+    assert res.ok and res.data_loss == pytest.approx(0.75, abs=0.01)
+    assert expected_initial_loss(10) == pytest.approx(math.log(10))
+    assert expected_initial_loss(5, nn.MultiMarginLoss(p=2, margin=2.0)) == pytest.approx(4 * 4 / 5)
+    with pytest.raises(TypeError, match="expected_initial_loss"):
+        expected_initial_loss(3, nn.MSELoss())
+    with pytest.raises(ValueError, match="num_classes=5"):
+        check_initial_loss(model, x, y, num_classes=5)
+
+
+def test_initial_loss_restores_mode_and_rejects_bad_input(rng):
+    model = nn.Sequential(nn.Linear(6, 4), nn.Dropout(0.5))
+    x = rng.standard_normal((10, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 10)
+    model.train()
+    check_initial_loss(model, x, y)
+    assert model.training
+    model.eval()
+    check_initial_loss(model, x, y)
+    assert not model.training
+    with pytest.raises(ValueError, match=r"check_initial_loss: y must be 1-D.*\(10\)"):
+        check_initial_loss(model, x, y[:5])
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\]"):
+        check_initial_loss(model, x, y + 4)
+    with pytest.raises(TypeError, match="integer class indices"):
+        check_initial_loss(model, x, y + 0.5)
+    with pytest.raises(ValueError, match="class scores of shape"):
+        check_initial_loss(nn.Sequential(nn.Linear(6, 4), nn.Flatten(0)), x, y)
+    with pytest.raises(ValueError, match="tolerance"):
+        check_initial_loss(model, x, y, tolerance=0)
+
+
+def test_overfit_small_subset_memorises_twenty_examples(rng):
+    model = nn.Sequential(nn.Linear(30, 50), nn.ReLU(), nn.Linear(50, 10))
+    x = rng.standard_normal((20, 30)).astype(np.float32)
+    y = rng.integers(0, 10, 20)  # random labels: only memorisation fits them
+    res = overfit_small_subset(model, x, y, steps=300, lr=1e-2)
+    assert res.passed, str(res)
+    assert res.final_accuracy == 1.0
+    with xgrad.no_grad():
+        logits = model(xgrad.tensor(x)).numpy()
+    assert np.mean(logits.argmax(1) == y) == 1.0
+    assert res.final_loss == pytest.approx(_numpy_ce(logits, y), rel=1e-4)
+    assert res.losses.shape == (300,) and res.accuracies.shape == (300,)
+    assert res.losses[-1] < 0.1 * res.losses[0]
+    assert res.steps_to_target is not None and res.accuracies[res.steps_to_target - 1] == 1.0
+    assert np.all(res.accuracies[:res.steps_to_target - 1] < 1.0)
+    assert model.training  # mode restored
+
+
+def test_overfit_small_subset_minibatches_repeat_with_the_seed(rng):
+    x = rng.standard_normal((20, 10)).astype(np.float32)
+    y = rng.integers(0, 3, 20)
+    runs = []
+    for _ in range(2):
+        xgrad.manual_seed(3)
+        model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 3))
+        runs.append(overfit_small_subset(model, x, y, steps=60, lr=1e-2, batch_size=5).losses)
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_overfit_small_subset_failures(rng):
+    x = rng.standard_normal((20, 10)).astype(np.float32)
+    y = rng.integers(0, 5, 20)
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 5))
+    res = overfit_small_subset(model, x, y, steps=20, optimizer=xgrad.optim.SGD(model.parameters(), lr=0.0))
+    assert not res.passed
+    assert "barely moved" in res.verdict
+    np.testing.assert_allclose(res.losses, res.losses[0], rtol=1e-6)
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 5))
+    wd = xgrad.optim.SGD(model.parameters(), lr=1e-4, weight_decay=0.5)
+    res = overfit_small_subset(model, x, y, steps=5, optimizer=wd)
+    assert not res.passed and any("weight_decay" in w for w in res.warnings)
+    assert "weight_decay" in res.verdict
+    dropped = nn.Sequential(nn.Linear(10, 5), nn.Dropout(0.3))
+    assert any("Dropout" in w for w in overfit_small_subset(dropped, x, y, steps=2).warnings)
+    with pytest.raises(ValueError, match="steps"):
+        overfit_small_subset(model, x, y, steps=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        overfit_small_subset(model, x, y, batch_size=50)
+    with pytest.raises(TypeError, match="overfit_small_subset"):
+        overfit_small_subset(lambda t: t, x, y)
