@@ -19,7 +19,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, numerical_gradient, relative_error
-from . import nn, optim  # noqa: E402  (they import the names above)
+from . import data, nn, optim  # noqa: E402  (they import the names above)
 from .serialization import load, save  # noqa: E402
 from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
