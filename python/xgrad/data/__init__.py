@@ -9,6 +9,10 @@ from .loader import ArrayDataset, DataLoader, TensorDataset
 from .preprocessing import (
     PCA, MeanSubtraction, MinMaxScaler, NotFittedError, PCAWhitening, Standardize, ZCAWhitening,
 )
+from . import augment
+from .augment import (
+    ColorJitter, Compose, Cutout, RandomAffine, RandomCrop, RandomHorizontalFlip, RandomRotation, RandomTranslate, mixup,
+)
 
 __all__ = [
     "Splits", "DatasetNotFoundError", "load_mnist", "load_fashion_mnist", "load_cifar10", "load_digits",
@@ -16,4 +20,6 @@ __all__ = [
     "MNIST_CLASSES", "FASHION_MNIST_CLASSES", "CIFAR10_CLASSES", "read_idx", "parse_idx",
     "DataLoader", "TensorDataset", "ArrayDataset",
     "MeanSubtraction", "Standardize", "MinMaxScaler", "PCA", "PCAWhitening", "ZCAWhitening", "NotFittedError",
+    "augment", "RandomHorizontalFlip", "RandomCrop", "RandomTranslate", "RandomRotation", "RandomAffine",
+    "ColorJitter", "Cutout", "Compose", "mixup",
 ]
