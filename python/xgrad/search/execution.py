@@ -159,25 +159,18 @@ def _failed(job: Job, exc: BaseException) -> Trial:
                  error=f"{type(exc).__name__}: {exc}", seed=seed, round=rnd)
 
 
-def run_processes(objective: Callable, jobs: Sequence[Job], n_jobs: int, threads: Optional[int],
-                  owner: str) -> List[Trial]:
-    payload = dumps_objective(objective, owner)
-    if threads is None:
-        threads = default_threads(n_jobs)
+def _collect(futures: Dict[Any, Job]) -> List[Trial]:
     results: List[Trial] = []
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=_mp_context(),
-                             initializer=_init_worker, initargs=(payload, threads)) as pool:
-        futures = {pool.submit(_run_in_worker, job): job for job in jobs}
-        try:
-            for fut in as_completed(futures):
-                try:
-                    results.append(fut.result())
-                except Exception as exc:  # a worker died (killed, out of memory): record, go on
-                    results.append(_failed(futures[fut], exc))
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    try:
+        for fut in as_completed(futures):
+            try:
+                results.append(fut.result())
+            except Exception as exc:  # a worker died (killed, out of memory): record, go on
+                results.append(_failed(futures[fut], exc))
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
     return results
 
 
@@ -203,16 +196,47 @@ def run_dask(objective: Callable, jobs: Sequence[Job], client: Any, threads: Opt
             fut.release()
 
 
+class Runner:
+    """Runs batches of jobs on one backend; a process pool is started on first use and kept for
+    the later batches (coarse-to-fine rounds), then shut down on exit."""
+
+    def __init__(self, objective: Callable, n_jobs: int, client: Any, threads: Optional[int], owner: str) -> None:
+        self.objective, self.n_jobs, self.client, self.threads, self.owner = objective, n_jobs, client, threads, owner
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            payload = dumps_objective(self.objective, self.owner)
+            threads = self.threads if self.threads is not None else default_threads(self.n_jobs)
+            self._pool = ProcessPoolExecutor(max_workers=self.n_jobs, mp_context=_mp_context(),
+                                             initializer=_init_worker, initargs=(payload, threads))
+        return self._pool
+
+    def run(self, jobs: Sequence[Job]) -> List[Trial]:
+        """Run ``jobs`` and return their trials in index order."""
+        if not jobs:
+            return []
+        if self.client is not None:
+            trials = run_dask(self.objective, jobs, self.client, self.threads)
+        elif self.n_jobs > 1 and (len(jobs) > 1 or self._pool is not None):
+            pool = self._process_pool()
+            trials = _collect({pool.submit(_run_in_worker, job): job for job in jobs})
+        else:
+            # threads_per_trial is for workers: in this process the user's own setting stays
+            trials = [run_trial(self.objective, job) for job in jobs]
+        return sorted(trials, key=lambda t: t.index)
+
+
 def execute(objective: Callable, jobs: Sequence[Job], n_jobs: int, client: Any, threads: Optional[int],
             owner: str) -> List[Trial]:
-    """Run ``jobs`` on the chosen backend and return their trials in index order."""
-    if not jobs:
-        return []
-    if client is not None:
-        trials = run_dask(objective, jobs, client, threads)
-    elif n_jobs > 1 and len(jobs) > 1:
-        trials = run_processes(objective, jobs, n_jobs, threads, owner)
-    else:
-        # threads_per_trial is for workers: in this process the user's own setting stays
-        trials = [run_trial(objective, job) for job in jobs]
-    return sorted(trials, key=lambda t: t.index)
+    """Run ``jobs`` once on the chosen backend and return their trials in index order."""
+    with Runner(objective, n_jobs, client, threads, owner) as runner:
+        return runner.run(jobs)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 import numpy as np
 
 from .. import _tensor
-from .execution import Job, derive_seed, execute
+from .execution import Job, Runner, derive_seed, execute
 from .results import SearchResults, Trial
 from .space import Choice, Distribution, as_distribution, check_space, is_searched
 
@@ -250,24 +250,25 @@ def coarse_to_fine(objective: Objective, space: Mapping[str, Any], rounds: int =
     spaces: List[Dict[str, Any]] = []
     trials: List[Trial] = []
     start = time.perf_counter()
-    for rnd in range(rounds):
-        round_space = dict(current)
-        if per_round is not None:
-            round_space.update(per_round[rnd])
-        spaces.append(round_space)
-        configs = _sample_configs(round_space, per_round_trials[rnd], search_seed, rnd)
-        jobs = _jobs(configs, search_seed, len(trials), rnd)
-        new = execute(objective, jobs, n_jobs, client, threads_per_trial, owner)
-        trials.extend(new)
-        if rnd == rounds - 1:
-            break
-        k = top_k if top_k is not None else max(3, int(round(0.2 * len(new))))
-        best = SearchResults(new, mode).top(k)
-        if not best:
-            warnings.warn(f"{owner}: every trial of round {rnd} failed (first error: {new[0].error}); "
-                          f"the next round searches the same ranges", RuntimeWarning, stacklevel=2)
-            continue
-        current = _narrow_space(current, original, best, float(margin))
+    with Runner(objective, n_jobs, client, threads_per_trial, owner) as runner:
+        for rnd in range(rounds):
+            round_space = dict(current)
+            if per_round is not None:
+                round_space.update(per_round[rnd])
+            spaces.append(round_space)
+            configs = _sample_configs(round_space, per_round_trials[rnd], search_seed, rnd)
+            jobs = _jobs(configs, search_seed, len(trials), rnd)
+            new = runner.run(jobs)
+            trials.extend(new)
+            if rnd == rounds - 1:
+                break
+            k = top_k if top_k is not None else max(3, int(round(0.2 * len(new))))
+            best = SearchResults(new, mode).top(k)
+            if not best:
+                warnings.warn(f"{owner}: every trial of round {rnd} failed (first error: {new[0].error}); "
+                              f"the next round searches the same ranges", RuntimeWarning, stacklevel=2)
+                continue
+            current = _narrow_space(current, original, best, float(margin))
     results = SearchResults(trials, mode, spaces, time.perf_counter() - start, search_seed)
     if warn_edges and any(t.ok for t in trials):
         best_trial = results.best
