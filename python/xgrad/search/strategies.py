@@ -168,6 +168,8 @@ def random_search(objective: Objective, space: Mapping[str, Any], n_trials: int,
     workers: a function of an importable module travels by name; one defined in a notebook cell (or
     a lambda, a closure) is serialised by value with cloudpickle (it comes with dask), together with
     the globals it uses (e.g. the training arrays), so defining the objective in the notebook works.
+    In a script, put the search under ``if __name__ == "__main__":`` (the workers import the main
+    module, as with any ``multiprocessing`` start method other than fork).
 
     Returns a ``SearchResults`` (``best``, ``sorted()``, ``to_markdown()``, ``to_arrays()``).
     """
