@@ -413,8 +413,12 @@ def load_digits() -> Splits:
     """scikit-learn's 8x8 handwritten digits (1,797 samples, 10 classes), a seconds-fast stand-in
     for MNIST. x float32 ``(N, 64)`` scaled from 0..16 to [0, 1], y int64; split 75/25, stratified
     by class, with a fixed seed (the same split on every call)."""
-    from sklearn.datasets import load_digits as _sk_digits
-    from sklearn.model_selection import train_test_split
+    try:
+        from sklearn.datasets import load_digits as _sk_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError:
+        raise ImportError("load_digits: the 8x8 digits ship inside scikit-learn, which is not installed "
+                          "(pip install scikit-learn, or the 'notebooks'/'test' extra)") from None
 
     bunch = _sk_digits()
     x = (bunch.data / 16.0).astype(np.float32)

@@ -2,7 +2,7 @@
 ``DataLoader`` (batching, shuffling from xgrad's generator, a transform on the inputs)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
