@@ -191,6 +191,21 @@ def test_failures_are_recorded_and_the_search_goes_on():
         _ = grid_search(lambda p: 1 / 0 if p["a"] else 0, {"a": [1, 2]}).best
 
 
+def test_scores_may_be_one_element_tensors_and_arrays():
+    def objective(params):
+        if params["kind"] == "tensor":
+            return xgrad.tensor([[params["v"]]], dtype=xgrad.float64)
+        if params["kind"] == "array":
+            return {"score": np.array(params["v"]), "acc": np.float32(0.5)}
+        return xgrad.tensor([1.0, 2.0])
+
+    res = grid_search(objective, {"kind": ["tensor", "array", "vector"], "v": [0.25]})
+    by_kind = {t.params["kind"]: t for t in res}
+    assert by_kind["tensor"].score == 0.25 and by_kind["array"].score == 0.25
+    assert by_kind["array"].metrics == {"acc": 0.5} and type(by_kind["array"].metrics["acc"]) is float
+    assert by_kind["vector"].error.startswith("TypeError") and "Tensor" in by_kind["vector"].error
+
+
 def test_results_table_and_arrays():
     res = random_search(_noisy_bowl, SPACE, n_trials=12, seed=4, mode="max")
     order = [t.score for t in res.sorted() if t.ok]

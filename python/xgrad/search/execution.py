@@ -60,17 +60,17 @@ def _parse_output(out: Any) -> Tuple[float, Dict[str, Any]]:
         out = out["score"]
     else:
         metrics = {}
-    if hasattr(out, "item") and getattr(out, "size", 1) == 1 and not isinstance(out, (numbers.Real,)):
-        out = out.item()  # a 0-d array or a one-element Tensor
+    out = _plain(out)
     if isinstance(out, bool) or not isinstance(out, (numbers.Real, np.number)):
         raise TypeError(f"the objective must return a number or a dict with a 'score', got {type(out).__name__}")
     return float(out), metrics
 
 
 def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
+    """One-element arrays and tensors (``loss``, ``acc.mean()``) as Python numbers."""
+    if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.size == 1):
         return v.item()
-    if hasattr(v, "item") and getattr(v, "size", None) == 1:
+    if isinstance(v, _tensor.Tensor) and v.numel() == 1:
         return v.item()
     return v
 
