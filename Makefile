@@ -14,7 +14,8 @@ TORCH_SPEC ?= torch==2.13.0
 LECTURE_ARGS ?=
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-APT_PACKAGES := libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
+# dataset-fashion-mnist: Debian ships Fashion-MNIST under /usr/share/datasets (xgrad.data looks there).
+APT_PACKAGES := libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev dataset-fashion-mnist
 
 # Data for tests, notebooks and benchmarks: ../shared/datasets next to the repository, as an
 # absolute path, when it exists (an XGRAD_DATA already set in the environment wins).
@@ -28,7 +29,7 @@ endif
 .PHONY: help deps install test lectures bench clean
 
 help:
-	@echo "make deps      install missing Debian packages (xtensor, xtensor-blas, xsimd, OpenBLAS)"
+	@echo "make deps      install missing Debian packages (xtensor, xtensor-blas, xsimd, OpenBLAS, Fashion-MNIST)"
 	@echo "make install   build and install xgrad in editable mode with its test extras (+ torch oracle)"
 	@echo "make test      run the test suite (XGRAD_QUICK=1)"
 	@echo "make lectures  execute every notebook at full size and build the gallery in lectures-out/"
