@@ -296,10 +296,11 @@ def test_processes_agree_with_sequential_for_a_notebook_defined_objective():
 @pytest.mark.slow
 def test_dask_cluster_agrees_with_sequential():
     distributed = pytest.importorskip("distributed", reason="dask.distributed is part of the test extra")
-    seq = coarse_to_fine(_noisy_bowl, SPACE, rounds=2, n_trials=6, seed=5, warn_edges=False)
+    cell_objective = _as_main(lambda params: _noisy_bowl(params))
+    seq = coarse_to_fine(cell_objective, SPACE, rounds=2, n_trials=6, seed=5, warn_edges=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster, distributed.Client(cluster) as client:
-        on_dask = coarse_to_fine(_noisy_bowl, SPACE, rounds=2, n_trials=6, seed=5, warn_edges=False,
+        on_dask = coarse_to_fine(cell_objective, SPACE, rounds=2, n_trials=6, seed=5, warn_edges=False,
                                  client=client)
         with pytest.raises(ValueError, match="either n_jobs .* or client"):
             random_search(_noisy_bowl, SPACE, 2, n_jobs=2, client=client)

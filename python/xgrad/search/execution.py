@@ -179,7 +179,9 @@ def _collect(futures: Dict[Any, Job]) -> List[Trial]:
 def run_dask(objective: Callable, jobs: Sequence[Job], client: Any, threads: Optional[int]) -> List[Trial]:
     from distributed import wait
     tag = uuid.uuid4().hex[:8]
-    futures = [client.submit(run_trial, objective, job, threads, pure=False, key=f"xgrad-trial-{tag}-{job[0]}")
+    # sent once to every worker rather than once per task (a notebook objective carries its data)
+    shipped = client.scatter(objective, broadcast=True, hash=False)
+    futures = [client.submit(run_trial, shipped, job, threads, pure=False, key=f"xgrad-trial-{tag}-{job[0]}")
                for job in jobs]
     try:
         wait(futures)
@@ -194,6 +196,7 @@ def run_dask(objective: Callable, jobs: Sequence[Job], client: Any, threads: Opt
     finally:
         for fut in futures:
             fut.release()
+        shipped.release()
 
 
 class Runner:
