@@ -154,6 +154,9 @@ def test_coarse_to_fine_per_round_constants_and_minimise():
     res = coarse_to_fine(objective, {"x": Uniform(-10, 10)}, rounds=2, n_trials=[12, 6],
                          per_round=[{"epochs": 1}, {"epochs": 5}], mode="min", seed=2)
     assert [t.params["epochs"] for t in res] == [1] * 12 + [5] * 6
+    last = res.of_round(1)
+    assert len(last) == 6 and all(t.round == 1 for t in last) and last.mode == "min"
+    assert last.best.score == min(t.score for t in res if t.round == 1)
     assert res.spaces[1]["x"].high - res.spaces[1]["x"].low < 20
     assert res.best.score == min(t.score for t in res)
 
@@ -169,7 +172,7 @@ def test_coarse_to_fine_warns_when_the_best_is_at_the_edge():
 
 # ---------------------------------------------------------------- failures and the table
 
-def test_failures_are_recorded_and_the_search_goes_on():
+def test_failures_are_recorded_and_the_search_goes_on(capsys):
     def objective(params):
         if params["a"] == 2:
             raise ZeroDivisionError("no good")
@@ -179,7 +182,7 @@ def test_failures_are_recorded_and_the_search_goes_on():
             return {"loss": 1.0}
         return params["a"]
 
-    res = grid_search(objective, {"a": [1, 2, 3, 4, 5]})
+    res = grid_search(objective, {"a": [1, 2, 3, 4, 5]}, progress=True)
     by_a = {t.params["a"]: t for t in res}
     assert by_a[2].error == "ZeroDivisionError: no good" and "Traceback" in by_a[2].traceback
     assert math.isnan(by_a[3].score) and not by_a[3].ok and by_a[3].error is None
@@ -187,6 +190,8 @@ def test_failures_are_recorded_and_the_search_goes_on():
     assert by_a[1].ok and by_a[5].ok and res.best.params["a"] == 5
     assert [t.params["a"] for t in res.sorted()] == [5, 1, 2, 3, 4]
     assert len(res.failures) == 3
+    bar = capsys.readouterr().err
+    assert "grid_search" in bar and "5/5" in bar and "best=5" in bar
     with pytest.raises(ValueError, match="SearchResults.best.*ZeroDivisionError"):
         _ = grid_search(lambda p: 1 / 0 if p["a"] else 0, {"a": [1, 2]}).best
 

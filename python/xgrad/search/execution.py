@@ -159,14 +159,19 @@ def _failed(job: Job, exc: BaseException) -> Trial:
                  error=f"{type(exc).__name__}: {exc}", seed=seed, round=rnd)
 
 
-def _collect(futures: Dict[Any, Job]) -> List[Trial]:
+OnDone = Callable[[Trial], None]
+
+
+def _collect(futures: Dict[Any, Job], on_done: OnDone) -> List[Trial]:
     results: List[Trial] = []
     try:
         for fut in as_completed(futures):
             try:
-                results.append(fut.result())
+                trial = fut.result()
             except Exception as exc:  # a worker died (killed, out of memory): record, go on
-                results.append(_failed(futures[fut], exc))
+                trial = _failed(futures[fut], exc)
+            results.append(trial)
+            on_done(trial)
     except BaseException:
         for fut in futures:
             fut.cancel()
@@ -176,36 +181,41 @@ def _collect(futures: Dict[Any, Job]) -> List[Trial]:
 
 # ---------------------------------------------------------------- Dask
 
-def run_dask(objective: Callable, jobs: Sequence[Job], client: Any, threads: Optional[int]) -> List[Trial]:
-    from distributed import wait
+def run_dask(shipped: Any, jobs: Sequence[Job], client: Any, threads: Optional[int], on_done: OnDone) -> List[Trial]:
+    """Run ``jobs`` as tasks on ``client``; ``shipped`` is the objective scattered to the workers."""
+    from distributed import as_completed as dask_as_completed
     tag = uuid.uuid4().hex[:8]
-    # sent once to every worker rather than once per task (a notebook objective carries its data)
-    shipped = client.scatter(objective, broadcast=True, hash=False)
-    futures = [client.submit(run_trial, shipped, job, threads, pure=False, key=f"xgrad-trial-{tag}-{job[0]}")
-               for job in jobs]
+    futures = {client.submit(run_trial, shipped, job, threads, pure=False, key=f"xgrad-trial-{tag}-{job[0]}"): job
+               for job in jobs}
+    results: List[Trial] = []
     try:
-        wait(futures)
-        results: List[Trial] = []
-        for fut, job in zip(futures, jobs):
+        for fut in dask_as_completed(list(futures)):
             if fut.status == "finished":
-                results.append(fut.result())
+                trial = fut.result()
             else:  # the worker died or the task was lost: record it like a failed trial
                 exc = fut.exception()
-                results.append(_failed(job, exc if exc is not None else RuntimeError(f"task {fut.status}")))
+                trial = _failed(futures[fut], exc if exc is not None else RuntimeError(f"task {fut.status}"))
+            results.append(trial)
+            on_done(trial)
         return results
     finally:
         for fut in futures:
             fut.release()
-        shipped.release()
 
 
 class Runner:
-    """Runs batches of jobs on one backend; a process pool is started on first use and kept for
-    the later batches (coarse-to-fine rounds), then shut down on exit."""
+    """Runs batches of jobs on one backend. A process pool (or the objective scattered to a Dask
+    cluster) is set up on first use and kept for later batches (coarse-to-fine rounds), then
+    released on exit. With ``progress`` a tqdm bar counts finished trials and shows the best score."""
 
-    def __init__(self, objective: Callable, n_jobs: int, client: Any, threads: Optional[int], owner: str) -> None:
+    def __init__(self, objective: Callable, n_jobs: int, client: Any, threads: Optional[int], owner: str,
+                 mode: str = "max", progress: bool = False, total: Optional[int] = None) -> None:
         self.objective, self.n_jobs, self.client, self.threads, self.owner = objective, n_jobs, client, threads, owner
+        self.mode, self.progress, self.total = mode, progress, total
         self._pool: Optional[ProcessPoolExecutor] = None
+        self._shipped: Any = None
+        self._bar: Any = None
+        self._best = math.nan
 
     def __enter__(self) -> "Runner":
         return self
@@ -214,6 +224,12 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._shipped is not None:
+            self._shipped.release()
+            self._shipped = None
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def _process_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -223,23 +239,35 @@ class Runner:
                                              initializer=_init_worker, initargs=(payload, threads))
         return self._pool
 
+    def _on_done(self, trial: Trial) -> None:
+        if not self.progress:
+            return
+        if self._bar is None:
+            from tqdm.auto import tqdm
+            self._bar = tqdm(total=self.total, desc=self.owner, unit="trial")
+        if trial.ok and (math.isnan(self._best) or
+                         (trial.score > self._best if self.mode == "max" else trial.score < self._best)):
+            self._best = trial.score
+        self._bar.update(1)
+        if not math.isnan(self._best):
+            self._bar.set_postfix(best=f"{self._best:.4g}")
+
     def run(self, jobs: Sequence[Job]) -> List[Trial]:
         """Run ``jobs`` and return their trials in index order."""
         if not jobs:
             return []
         if self.client is not None:
-            trials = run_dask(self.objective, jobs, self.client, self.threads)
+            if self._shipped is None:
+                # sent once to every worker rather than with every task (a notebook objective carries its data)
+                self._shipped = self.client.scatter(self.objective, broadcast=True, hash=False)
+            trials = run_dask(self._shipped, jobs, self.client, self.threads, self._on_done)
         elif self.n_jobs > 1 and (len(jobs) > 1 or self._pool is not None):
             pool = self._process_pool()
-            trials = _collect({pool.submit(_run_in_worker, job): job for job in jobs})
+            trials = _collect({pool.submit(_run_in_worker, job): job for job in jobs}, self._on_done)
         else:
-            # threads_per_trial is for workers: in this process the user's own setting stays
-            trials = [run_trial(self.objective, job) for job in jobs]
+            trials = []
+            for job in jobs:
+                # threads_per_trial is for workers: in this process the user's own setting stays
+                trials.append(run_trial(self.objective, job))
+                self._on_done(trials[-1])
         return sorted(trials, key=lambda t: t.index)
-
-
-def execute(objective: Callable, jobs: Sequence[Job], n_jobs: int, client: Any, threads: Optional[int],
-            owner: str) -> List[Trial]:
-    """Run ``jobs`` once on the chosen backend and return their trials in index order."""
-    with Runner(objective, n_jobs, client, threads, owner) as runner:
-        return runner.run(jobs)

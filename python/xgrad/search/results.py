@@ -115,6 +115,16 @@ class SearchResults(Sequence[Trial]):
     def best_score(self) -> float:
         return self.best.score
 
+    def of_round(self, r: int) -> "SearchResults":
+        """The trials of coarse-to-fine round ``r`` (e.g. the last, longest-trained one)."""
+        rounds = sorted({t.round for t in self.trials})
+        if r < 0:
+            r = rounds[r] if -len(rounds) <= r else r
+        if r not in rounds:
+            raise IndexError(f"SearchResults.of_round: no round {r}; the rounds are {rounds}")
+        spaces = self.spaces[r:r + 1] if r < len(self.spaces) else []
+        return SearchResults([t for t in self.trials if t.round == r], self.mode, spaces, seed=self.seed)
+
     def to_arrays(self) -> Dict[str, np.ndarray]:
         """Columns in trial order: one per parameter (float64 when every value is a number, else
         object), ``score`` (NaN for failures), ``duration``, ``ok``, ``round``, ``index``, and one

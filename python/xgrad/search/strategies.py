@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 import numpy as np
 
 from .. import _tensor
-from .execution import Job, Runner, derive_seed, execute
+from .execution import Job, Runner, derive_seed
 from .results import SearchResults, Trial
 from .space import Choice, Distribution, as_distribution, check_space, is_searched
 
@@ -100,7 +100,7 @@ def _jobs(configs: Sequence[Dict[str, Any]], seed: int, start: int, rnd: int) ->
 
 def grid_search(objective: Objective, space: Mapping[str, Any], *, points: Union[int, Mapping[str, int], None] = None,
                 mode: str = "max", seed: Optional[int] = None, n_jobs: int = 1, client: Any = None,
-                threads_per_trial: Optional[int] = None) -> SearchResults:
+                threads_per_trial: Optional[int] = None, progress: bool = False) -> SearchResults:
     """Evaluate ``objective`` on every combination of the values in ``space`` (the Cartesian product,
     in the space's key order, the last key varying fastest).
 
@@ -111,7 +111,7 @@ def grid_search(objective: Objective, space: Mapping[str, Any], *, points: Union
     Each trial runs after ``xgrad.manual_seed(trial.seed)``, a seed derived from ``seed`` and the
     trial's index, so results repeat whatever the backend. Execution: in this process
     (``n_jobs=1``), ``n_jobs`` local worker processes, or a Dask cluster (``client=``); see
-    ``random_search`` for how a notebook-defined objective reaches the workers.
+    ``random_search`` for how a notebook-defined objective reaches the workers (and ``progress``).
 
     The lectures prefer random search: with the same budget, a grid tries only ``points`` distinct
     values of each parameter, so when one parameter matters and another does not, most of the
@@ -138,13 +138,14 @@ def grid_search(objective: Objective, space: Mapping[str, Any], *, points: Union
     names = list(axes)
     configs = [dict(zip(names, combo)) for combo in itertools.product(*(axes[n] for n in names))]
     start = time.perf_counter()
-    trials = execute(objective, _jobs(configs, search_seed, 0, 0), n_jobs, client, threads_per_trial, owner)
+    with Runner(objective, n_jobs, client, threads_per_trial, owner, mode, progress, len(configs)) as runner:
+        trials = runner.run(_jobs(configs, search_seed, 0, 0))
     return SearchResults(trials, mode, [space], time.perf_counter() - start, search_seed)
 
 
 def random_search(objective: Objective, space: Mapping[str, Any], n_trials: int, *, mode: str = "max",
                   seed: Optional[int] = None, n_jobs: int = 1, client: Any = None,
-                  threads_per_trial: Optional[int] = None) -> SearchResults:
+                  threads_per_trial: Optional[int] = None, progress: bool = False) -> SearchResults:
     """Evaluate ``objective`` on ``n_trials`` configurations drawn at random from ``space``.
 
     ``space``: ``{name: distribution | list | constant}``: ``LogUniform(1e-5, 1e-1)`` for the
@@ -171,6 +172,8 @@ def random_search(objective: Objective, space: Mapping[str, Any], n_trials: int,
     In a script, put the search under ``if __name__ == "__main__":`` (the workers import the main
     module, as with any ``multiprocessing`` start method other than fork).
 
+    ``progress=True`` shows a tqdm bar of finished trials with the best score so far.
+
     Returns a ``SearchResults`` (``best``, ``sorted()``, ``to_markdown()``, ``to_arrays()``).
     """
     owner = "random_search"
@@ -180,7 +183,8 @@ def random_search(objective: Objective, space: Mapping[str, Any], n_trials: int,
     search_seed = _search_seed(seed)
     configs = _sample_configs(space, n_trials, search_seed, 0)
     start = time.perf_counter()
-    trials = execute(objective, _jobs(configs, search_seed, 0, 0), n_jobs, client, threads_per_trial, owner)
+    with Runner(objective, n_jobs, client, threads_per_trial, owner, mode, progress, len(configs)) as runner:
+        trials = runner.run(_jobs(configs, search_seed, 0, 0))
     return SearchResults(trials, mode, [space], time.perf_counter() - start, search_seed)
 
 
@@ -201,7 +205,8 @@ def coarse_to_fine(objective: Objective, space: Mapping[str, Any], rounds: int =
                    n_trials: Union[int, Sequence[int]] = 20, *, top_k: Optional[int] = None, margin: float = 0.25,
                    per_round: Optional[Sequence[Mapping[str, Any]]] = None, mode: str = "max",
                    seed: Optional[int] = None, n_jobs: int = 1, client: Any = None,
-                   threads_per_trial: Optional[int] = None, warn_edges: bool = True) -> SearchResults:
+                   threads_per_trial: Optional[int] = None, warn_edges: bool = True,
+                   progress: bool = False) -> SearchResults:
     """The lectures' coarse-to-fine search: random search in wide ranges, then again in ranges
     narrowed around the best trials, ``rounds`` times.
 
@@ -213,12 +218,13 @@ def coarse_to_fine(objective: Objective, space: Mapping[str, Any], rounds: int =
     (an int or one per round). ``per_round`` is one dict of constants per round, merged into the
     space, for the lectures' "few epochs first, longer runs later" (e.g.
     ``[{"epochs": 1}, {"epochs": 5}]``). ``mode``, ``seed``, ``n_jobs``, ``client`` and
-    ``threads_per_trial`` are as in ``random_search``.
+    ``threads_per_trial`` and ``progress`` are as in ``random_search``.
 
     With ``warn_edges`` a warning says when the best value of a parameter lies at the edge of the
     range you gave (outer 5% on its sampling scale): the lectures' check that the optimum is not
     outside the range. The results hold all trials (``trial.round``) and ``results.spaces``, the
-    space of each round.
+    space of each round; ``results.best`` compares all rounds, ``results.of_round(-1).best`` only
+    the last (when later rounds train longer, their scores are the ones to compare).
     """
     owner = "coarse_to_fine"
     n_jobs = _check_common(owner, objective, mode, n_jobs, client, seed, threads_per_trial)
@@ -252,7 +258,8 @@ def coarse_to_fine(objective: Objective, space: Mapping[str, Any], rounds: int =
     spaces: List[Dict[str, Any]] = []
     trials: List[Trial] = []
     start = time.perf_counter()
-    with Runner(objective, n_jobs, client, threads_per_trial, owner) as runner:
+    with Runner(objective, n_jobs, client, threads_per_trial, owner, mode, progress,
+                sum(per_round_trials)) as runner:
         for rnd in range(rounds):
             round_space = dict(current)
             if per_round is not None:
