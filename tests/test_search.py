@@ -161,6 +161,16 @@ def test_coarse_to_fine_per_round_constants_and_minimise():
     assert res.best.score == min(t.score for t in res)
 
 
+def test_coarse_to_fine_zero_margin_keeps_a_valid_range_around_the_single_best():
+    res = coarse_to_fine(lambda p: -abs(p["x"] - 0.3) - abs(p["n"] - 7), {"x": Uniform(0, 1), "n": IntUniform(1, 20)},
+                         rounds=2, n_trials=10, top_k=1, margin=0.0, seed=1, warn_edges=False)
+    first_best = res.of_round(0).best.params
+    x_range, n_range = res.spaces[1]["x"], res.spaces[1]["n"]
+    assert x_range.low <= first_best["x"] <= x_range.high and 0 < x_range.high - x_range.low <= 0.05 + 1e-12
+    assert n_range.low <= first_best["n"] <= n_range.high and n_range.high > n_range.low
+    assert all(x_range.low <= t.params["x"] <= x_range.high for t in res.of_round(1))
+
+
 def test_coarse_to_fine_warns_when_the_best_is_at_the_edge():
     with pytest.warns(UserWarning, match="edge of the range"):
         coarse_to_fine(lambda p: p["lr"], {"lr": LogUniform(1e-4, 1e-1)}, rounds=3, n_trials=20, seed=0)

@@ -106,6 +106,9 @@ class _Continuous(Distribution):
         # a single best value still gets a range: a tenth of the current one
         span = max(hi - lo, 0.1 * (b - a))
         lo, hi = lo - margin * span, hi + margin * span
+        if hi - lo < 0.05 * (b - a):  # margin 0 around one value: keep a range one can sample
+            centre = 0.5 * (lo + hi)
+            lo, hi = centre - 0.025 * (b - a), centre + 0.025 * (b - a)
         # never leave the range the user gave (e.g. a dropout p must stay in [0, 1])
         ba, bb = bounds._scaled_bounds()  # type: ignore[attr-defined]
         lo, hi = max(lo, ba), min(hi, bb)
