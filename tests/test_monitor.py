@@ -62,6 +62,8 @@ def test_activation_monitor_layer_selection():
     assert ActivationMonitor(model, layers=["0", "4"]).layer_names == ["0", "4"]
     assert ActivationMonitor(model, layers=[nn.Linear]).layer_names == ["0", "2", "4"]
     assert ActivationMonitor(model, layers=[model[3]]).layer_names == ["3"]
+    assert ActivationMonitor(model, layers=["3", "1"]).layer_names == ["3", "1"]  # the order given
+    assert ActivationMonitor(model, layers=[nn.ReLU, "0"]).layer_names == ["0", "3"]  # model order
     # no activation layer: every leaf module
     linear_only = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
     assert ActivationMonitor(linear_only).layer_names == ["0", "1"]

@@ -46,7 +46,7 @@ def test_plot_history_dict(rng):
     acc = _lines(ax_acc)
     np.testing.assert_allclose(acc["train"].get_ydata(), h["train_acc"])
     np.testing.assert_allclose(acc["val"].get_xdata(), [1, 2, 3, 4])
-    assert "+0.200" in ax_acc.get_title()  # train-val gap 0.9 - 0.7
+    assert "train - val = +0.200" in ax_acc.get_title()  # 0.9 - 0.7
     assert ax_acc.get_xlabel() == "epoch"
     np.testing.assert_allclose(_lines(ax_epoch)["val"].get_ydata(), h["val_loss"])
 
@@ -91,6 +91,7 @@ def test_plot_activation_histograms_from_monitor(rng):
     stds = [mon.stats()[n]["values"].std() for n in mon.layer_names]
     np.testing.assert_allclose(_lines(ax_std)["std"].get_ydata(), stds, rtol=1e-6)
     assert ax_mean.get_ylabel() == "mean" and ax_std.get_xlabel() == "layer"
+    assert [t.get_text() for t in ax_std.get_xticklabels()] == mon.layer_names
     last = fig.axes[-1]
     assert "5: Tanh" in last.get_title() and f"std {out.std():.3f}" in last.get_title()
     assert sum(p.get_height() for p in last.patches) == out.size
@@ -102,6 +103,8 @@ def test_plot_activation_histograms_from_dict_and_errors(rng):
     fig = viz.plot_activation_histograms(stats, ncols=1)
     assert len(fig.axes) == 1 + 2  # with one column only the std summary is drawn
     assert fig.axes[1].get_title().startswith("a\n")
+    single = viz.plot_activation_histograms({"only": rng.standard_normal(50)})
+    assert len(single.axes) == 1 and single.axes[0].get_title().startswith("only\n")
     with pytest.raises(TypeError, match="plot_activation_histograms"):
         viz.plot_activation_histograms(42)
     with pytest.raises(ValueError, match="no layers"):

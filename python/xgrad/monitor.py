@@ -76,8 +76,9 @@ class ActivationMonitor(Callback):
 
     Args:
         model: the Module to watch.
-        layers: None (every activation layer; if the model has none, every leaf module), a
-            sequence of sub-module names (as in ``named_modules``), Module objects or Module types.
+        layers: None (every activation layer; if the model has none, every leaf module), or a
+            sequence of sub-module names (as in ``named_modules``), Module objects or Module types
+            (kept in the given order; in model order when a type is among them).
         bins: number of histogram bins.
         hist_range: (low, high) of the histogram bins; None: (-1, 1) for Tanh, (0, 1) for Sigmoid,
             otherwise the first recorded pass's (min, max). Values outside fall in the end bins.
@@ -128,6 +129,7 @@ class ActivationMonitor(Callback):
             if isinstance(layers, (str, Module)) or (isinstance(layers, type)):
                 layers = [layers]
             by_name = dict(named)
+            types = tuple(t for t in layers if isinstance(t, type) and issubclass(t, Module))
             for item in layers:
                 if isinstance(item, str):
                     if item not in by_name:
@@ -141,12 +143,15 @@ class ActivationMonitor(Callback):
                                          f"part of the model")
                     chosen[match[0] or type(item).__name__] = item
                 elif isinstance(item, type) and issubclass(item, Module):
-                    for n, m in named:
-                        if isinstance(m, item):
-                            chosen[n or type(m).__name__] = m
+                    continue  # types are matched below, in model order
                 else:
                     raise TypeError(f"ActivationMonitor: layers entries must be names, Modules or Module types, "
                                     f"got {type(item).__name__}")
+            if types:
+                # a type selects layers all over the model: list everything in model order
+                picked = {id(m) for m in chosen.values()}
+                chosen = OrderedDict((n or type(m).__name__, m) for n, m in named
+                                     if isinstance(m, types) or id(m) in picked)
         if not chosen:
             raise ValueError(f"ActivationMonitor: no layer of {type(model).__name__} matches layers={layers!r}")
         return chosen

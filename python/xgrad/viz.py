@@ -60,7 +60,9 @@ def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = Fa
 
     ``history``: an ``xgrad.train.History`` or any object/dict with some of ``loss`` (per
     iteration), ``train_loss``, ``val_loss``, ``train_acc``, ``val_acc`` (per epoch) and optionally
-    ``epochs`` (the epoch numbers). A big train/val accuracy gap means overfitting (more
+    ``epochs`` (the epoch numbers). The Trainer's ``train_acc`` is the running mean over each
+    epoch's batches (weights changing), so it trails an evaluation of the final weights. A big
+    train/val accuracy gap means overfitting (more
     regularisation); no gap with low accuracy means too little capacity."""
     plt = _plt()
     loss = _field(history, "loss")
@@ -106,7 +108,7 @@ def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = Fa
                 ax.plot(epochs[:len(val_acc)], val_acc, marker="s", label="val")
             if train_acc is not None and val_acc is not None and len(train_acc) and len(val_acc):
                 gap = train_acc[len(val_acc) - 1] - val_acc[-1] if len(train_acc) >= len(val_acc) else np.nan
-                ax.set_title(f"accuracy (final train-val gap {gap:+.3f})")
+                ax.set_title(f"accuracy (last epoch: train - val = {gap:+.3f})")
             else:
                 ax.set_title("accuracy")
             ax.set_xlabel("epoch")
@@ -158,8 +160,9 @@ def _activation_stats(stats_or_monitor: Any) -> "OrderedDict[str, Dict[str, Any]
 
 def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Optional[int] = None,
                                range: Optional[Tuple[float, float]] = None, title: Optional[str] = None):
-    """The lectures' initialisation figure: a row of mean and std per layer, then one histogram of
-    the activations per layer with its mean and std in the title.
+    """The lectures' initialisation figure: a row of mean and std per layer (when there are two
+    layers or more), then one histogram of the activations per layer with its mean and std in the
+    title.
 
     ``stats_or_monitor``: an ``xgrad.monitor.ActivationMonitor`` (its last recorded pass) or a dict
     ``{layer name: values}`` (arrays of any shape, or dicts with a ``"values"`` entry). ``range``
@@ -172,33 +175,35 @@ def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Opt
     ncols = int(ncols) if ncols else min(n, 5)
     if ncols < 1:
         raise ValueError(f"plot_activation_histograms: ncols must be >= 1, got {ncols}")
-    nrows = 1 + math.ceil(n / ncols)
+    summary = n > 1  # mean/std per layer lines need at least two layers
+    nrows = int(summary) + math.ceil(n / ncols)
     means = np.array([layers[k]["values"].mean() if layers[k]["values"].size else np.nan for k in names])
     stds = np.array([layers[k]["values"].std() if layers[k]["values"].size else np.nan for k in names])
     fig = plt.figure(figsize=(max(8.0, 2.6 * ncols), 2.5 * nrows + 0.4))
     grid = fig.add_gridspec(nrows, ncols)
-    half = max(1, ncols // 2)
-    ax_mean = fig.add_subplot(grid[0, :half])
-    ax_std = fig.add_subplot(grid[0, half:] if ncols > 1 else grid[0, :])
-    if ncols == 1:
-        ax_mean.remove()
-        ax_mean = None
     x = np.arange(1, n + 1)
+    ax_mean = ax_std = None
+    if summary:
+        half = max(1, ncols // 2)
+        # with one column there is room for the std line only
+        ax_mean = fig.add_subplot(grid[0, :half]) if ncols > 1 else None
+        ax_std = fig.add_subplot(grid[0, half:] if ncols > 1 else grid[0, :])
     if ax_mean is not None:
         ax_mean.plot(x, means, marker="o", label="mean")
         ax_mean.set_xlabel("layer")
         ax_mean.set_ylabel("mean")
         ax_mean.set_title("layer mean")
-        ax_mean.set_xticks(x)
-    ax_std.plot(x, stds, marker="o", color="C1", label="std")
-    ax_std.set_xlabel("layer")
-    ax_std.set_ylabel("std")
-    ax_std.set_title("layer std")
-    ax_std.set_xticks(x)
+        ax_mean.set_xticks(x, names, fontsize=8)
+    if ax_std is not None:
+        ax_std.plot(x, stds, marker="o", color="C1", label="std")
+        ax_std.set_xlabel("layer")
+        ax_std.set_ylabel("std")
+        ax_std.set_title("layer std")
+        ax_std.set_xticks(x, names, fontsize=8)
     if range is None and all(layers[k]["kind"] == "tanh" for k in names):
         range = (-1.0, 1.0)
     for i, name in enumerate(names):
-        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        ax = fig.add_subplot(grid[int(summary) + i // ncols, i % ncols])
         v = layers[name]["values"]
         v = v[np.isfinite(v)]
         if v.size:
