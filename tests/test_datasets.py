@@ -228,6 +228,23 @@ def test_offline_missing_file_lists_every_place(tmp_path, monkeypatch, isolated)
     assert len(isolated) == len(ds._MNIST["train-images"].urls)  # every mirror was tried
 
 
+def test_offline_through_the_real_download_leaves_no_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("XGRAD_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(ds, "SYSTEM_DATA_DIR", str(tmp_path / "system"))
+    urls = []
+
+    def no_network(url, timeout):
+        urls.append(url)
+        raise urllib.error.URLError("[Errno -2] Name or service not known (test)")
+
+    monkeypatch.setattr(ds.urllib.request, "urlopen", no_network)
+    with pytest.raises(DatasetNotFoundError, match="Name or service not known"):
+        load_mnist()
+    assert urls and all(u.endswith("train-images-idx3-ubyte.gz") for u in urls)
+    assert not (tmp_path / "xdg" / "xgrad").exists()  # no empty cache folders left behind
+
+
 def test_download_false_never_touches_network(tmp_path, isolated):
     with pytest.raises(DatasetNotFoundError):
         load_fashion_mnist(tmp_path, download=False)

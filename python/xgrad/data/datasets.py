@@ -229,6 +229,11 @@ def _fetch(spec: _FileSpec) -> Tuple[Optional[str], List[str]]:
             failures.append(f"{url}: {exc}")
             if os.path.exists(dest):
                 os.remove(dest)
+    for folder in (os.path.dirname(dest), cache_dir()):  # offline: no empty cache folders left
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
     return None, failures
 
 
@@ -365,9 +370,13 @@ def _extract_cifar_archive(archive: str) -> None:
             target = os.path.join(dest, _CIFAR_DIR, os.path.basename(m.name))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".extract-")
-            with os.fdopen(fd, "wb") as out, tar.extractfile(m) as src:
-                shutil.copyfileobj(src, out)
-            os.replace(tmp, target)
+            try:
+                with os.fdopen(fd, "wb") as out, tar.extractfile(m) as src:
+                    shutil.copyfileobj(src, out)
+                os.replace(tmp, target)
+            except BaseException:
+                os.remove(tmp)
+                raise
 
 
 def load_cifar10(root: Optional[PathLike] = None, download: bool = True) -> Splits:
