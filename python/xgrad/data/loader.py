@@ -63,7 +63,7 @@ def _to_batch_value(a: Any) -> Any:
     if isinstance(a, np.ndarray):
         if np.issubdtype(a.dtype, np.floating):
             return xgrad.tensor(np.ascontiguousarray(a, dtype=np.float32))
-        if np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_:
+        if np.issubdtype(a.dtype, np.integer):
             return np.ascontiguousarray(a, dtype=np.int64)
     return a
 

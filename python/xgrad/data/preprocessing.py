@@ -92,11 +92,13 @@ class _AxisScaler(_Fitted):
         # Per feature: over samples only. Per channel: over samples and every axis after the channel.
         return (0,) if self.axis == "feature" else (0,) + tuple(range(2, x.ndim))
 
-    def _stat_view(self, stat: np.ndarray, ndim: int) -> np.ndarray:
-        """A fitted statistic shaped to broadcast against a batch."""
+    def _stat_view(self, stat: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """A fitted statistic shaped to broadcast against ``x``, in the output dtype (so float32
+        data is processed in float32, without a float64 copy of the whole array)."""
+        stat = stat.astype(_out_dtype(x), copy=False)
         if self.axis == "feature":
             return stat[None]
-        return stat.reshape((1, -1) + (1,) * (ndim - 2))
+        return stat.reshape((1, -1) + (1,) * (x.ndim - 2))
 
     def _check_apply(self, x: np.ndarray, method: str) -> None:
         self._check_fitted(method)
@@ -131,13 +133,13 @@ class MeanSubtraction(_AxisScaler):
         """``x - mean_``, same shape as ``x``."""
         x = _to_numpy(x, f"{self._name()}.transform")
         self._check_apply(x, "transform")
-        return (x - self._stat_view(self.mean_, x.ndim)).astype(_out_dtype(x))
+        return (x - self._stat_view(self.mean_, x)).astype(_out_dtype(x), copy=False)
 
     def inverse_transform(self, x: Any) -> np.ndarray:
         """``x + mean_``: back to the original scale."""
         x = _to_numpy(x, f"{self._name()}.inverse_transform")
         self._check_apply(x, "inverse_transform")
-        return (x + self._stat_view(self.mean_, x.ndim)).astype(_out_dtype(x))
+        return (x + self._stat_view(self.mean_, x)).astype(_out_dtype(x), copy=False)
 
 
 class Standardize(_AxisScaler):
@@ -165,13 +167,13 @@ class Standardize(_AxisScaler):
         """``(x - mean_) / scale_``, same shape as ``x``."""
         x = _to_numpy(x, f"{self._name()}.transform")
         self._check_apply(x, "transform")
-        return ((x - self._stat_view(self.mean_, x.ndim)) / self._stat_view(self.scale_, x.ndim)).astype(_out_dtype(x))
+        return ((x - self._stat_view(self.mean_, x)) / self._stat_view(self.scale_, x)).astype(_out_dtype(x), copy=False)
 
     def inverse_transform(self, x: Any) -> np.ndarray:
         """``x * scale_ + mean_``."""
         x = _to_numpy(x, f"{self._name()}.inverse_transform")
         self._check_apply(x, "inverse_transform")
-        return (x * self._stat_view(self.scale_, x.ndim) + self._stat_view(self.mean_, x.ndim)).astype(_out_dtype(x))
+        return (x * self._stat_view(self.scale_, x) + self._stat_view(self.mean_, x)).astype(_out_dtype(x), copy=False)
 
 
 class MinMaxScaler(_AxisScaler):
@@ -212,13 +214,13 @@ class MinMaxScaler(_AxisScaler):
         """``x * scale_ + min_``."""
         x = _to_numpy(x, f"{self._name()}.transform")
         self._check_apply(x, "transform")
-        return (x * self._stat_view(self.scale_, x.ndim) + self._stat_view(self.min_, x.ndim)).astype(_out_dtype(x))
+        return (x * self._stat_view(self.scale_, x) + self._stat_view(self.min_, x)).astype(_out_dtype(x), copy=False)
 
     def inverse_transform(self, x: Any) -> np.ndarray:
         """``(x - min_) / scale_``."""
         x = _to_numpy(x, f"{self._name()}.inverse_transform")
         self._check_apply(x, "inverse_transform")
-        return ((x - self._stat_view(self.min_, x.ndim)) / self._stat_view(self.scale_, x.ndim)).astype(_out_dtype(x))
+        return ((x - self._stat_view(self.min_, x)) / self._stat_view(self.scale_, x)).astype(_out_dtype(x), copy=False)
 
     def _params(self) -> str:
         return f"feature_range={self.feature_range}, axis={self.axis!r}"
