@@ -340,6 +340,37 @@ def test_cifar_python_batches_layout(tmp_path, monkeypatch, isolated):
     np.testing.assert_array_equal(s.y_test, raw["test_batch"][1])
 
 
+def test_cifar_archive_download_is_unpacked_into_cache(tmp_path, monkeypatch, isolated):
+    import tarfile
+
+    src = tmp_path / "build" / "cifar-10-batches-py"
+    src.mkdir(parents=True)
+    specs = {}
+    for i, name in enumerate(ds._CIFAR_BATCHES):
+        with open(src / name, "wb") as f:
+            pickle.dump({b"data": np.full((2, 3072), i, np.uint8), b"labels": [i % 10, 0]}, f)
+        specs[name] = ds._FileSpec((name,), ds._CIFAR_DIR, (sha256(src / name),))
+    (src / "readme.html").write_text("not a batch")
+    archive = tmp_path / "build" / "cifar-10-python.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(src, arcname="cifar-10-batches-py")
+    monkeypatch.setattr(ds, "_CIFAR", specs)
+    monkeypatch.setattr(ds, "_CIFAR_ARCHIVE", ds._FileSpec(
+        ("cifar-10-python.tar.gz",), "", (sha256(archive),), ("https://example.invalid/cifar-10-python.tar.gz",)))
+
+    def fake_download(url, dest, timeout=30.0):
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(archive, "rb") as a, open(dest, "wb") as out:
+            out.write(a.read())
+
+    monkeypatch.setattr(ds, "_download", fake_download)
+    s = load_cifar10(tmp_path / "empty")
+    assert s.x_train.shape == (10, 3, 32, 32) and s.x_test.shape == (2, 3, 32, 32)
+    np.testing.assert_allclose(s.x_test, 5 / 255.0, rtol=1e-6)  # test_batch is the 6th file, filled with 5
+    unpacked = sorted(os.listdir(tmp_path / "xdg" / "xgrad" / "cifar-10-batches-py"))
+    assert unpacked == sorted(ds._CIFAR_BATCHES)  # only the batches, no temp files, no readme
+
+
 def test_cifar_missing_names_both_forms(tmp_path, isolated):
     with pytest.raises(DatasetNotFoundError) as info:
         load_cifar10(tmp_path, download=False)
