@@ -62,6 +62,34 @@ def test_fit_equals_a_hand_written_loop_bit_for_bit():
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+def test_closure_optimizers_get_a_closure():
+    x, y = make_data(n=48)
+    xgrad.manual_seed(1)
+    model = mlp()
+    opt = xgrad.optim.LBFGS(model.parameters(), lr=1.0, max_iter=4)
+    h = Trainer(model, nn.CrossEntropyLoss(), opt, progress=False).fit([(x, y)], epochs=3)
+
+    xgrad.manual_seed(1)
+    ref = mlp()
+    ref_opt = xgrad.optim.LBFGS(ref.parameters(), lr=1.0, max_iter=4)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def closure():
+        ref_opt.zero_grad()
+        loss = loss_fn(ref(xgrad.tensor(x)), y)
+        loss.backward()
+        return loss
+
+    losses = []
+    for _ in range(3):
+        losses.append(closure().item())
+        ref_opt.step(closure)
+    np.testing.assert_array_equal(h.loss, losses)
+    for a, b in zip(model.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert h.loss[-1] < 0.5 * h.loss[0]
+
+
 def test_history_metrics_follow_their_formulas():
     x, y = make_data(n=100)
     xv, yv = make_data(n=50, seed=1)

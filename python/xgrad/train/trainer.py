@@ -2,6 +2,7 @@
 bit-for-bit resume."""
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import warnings
@@ -66,6 +67,12 @@ def _correct(out: Any, y: Any) -> float:
     return float(np.count_nonzero(scores.argmax(axis=1) == y))
 
 
+def _needs_closure(optimizer: Optimizer) -> bool:
+    """L-BFGS and Newton re-evaluate the loss inside ``step(closure)`` (closure without a default)."""
+    param = inspect.signature(type(optimizer).step).parameters.get("closure")
+    return param is not None and param.default is inspect.Parameter.empty
+
+
 def _lr(optimizer: Optimizer) -> float:
     return float(optimizer.param_groups[0]["lr"])
 
@@ -91,7 +98,9 @@ class Trainer:
         model: an ``xgrad.nn.Module``; put in train mode for training batches, eval mode (under
             ``no_grad``) for validation, ``evaluate`` and ``predict``.
         loss_fn: ``loss_fn(output, y) -> scalar Tensor`` (mean over the batch).
-        optimizer: an ``xgrad.optim`` optimizer over the model's parameters.
+        optimizer: an ``xgrad.optim`` optimizer over the model's parameters. Optimizers whose
+            ``step`` needs a closure (L-BFGS, Newton) get one that recomputes the batch loss; the
+            loss recorded is the one before the step, as for the others.
         scheduler: an ``xgrad.optim.lr_scheduler`` scheduler, stepped once per epoch after
             validation; ``ReduceLROnPlateau`` gets the epoch's val loss (train loss without a
             validation loader).
@@ -163,6 +172,7 @@ class Trainer:
         self.last_loss = math.nan
         self.stop_training = False
         self.last_checkpoint: Optional[str] = None
+        self._closure_step = _needs_closure(optimizer)
 
     # ------------------------------------------------------------ the loop
     def _call(self, hook: str) -> None:
@@ -182,6 +192,22 @@ class Trainer:
             total = None
         return tqdm(total=total, desc=desc, leave=leave, dynamic_ncols=True)
 
+    def _closure(self, x: Any, y: Any, lam: Optional[float], y_a: Any, y_b: Any) -> Callable[[], Tensor]:
+        """For optimizers whose ``step`` needs to recompute the loss (L-BFGS, Newton)."""
+        inputs = as_input(x, self.model)
+
+        def closure() -> Tensor:
+            self.optimizer.zero_grad()
+            output = self.model(inputs)
+            if lam is None:
+                loss = self.loss_fn(output, y)
+            else:
+                loss = self.loss_fn(output, y_a) * lam + self.loss_fn(output, y_b) * (1.0 - lam)
+            loss.backward()
+            return loss
+
+        return closure
+
     def _train_epoch(self, loader: Any, epochs: int) -> Tuple[float, float]:
         self.model.train()
         bar = self._bar(loader, f"epoch {self.epoch + 1}/{epochs}")
@@ -190,7 +216,7 @@ class Trainer:
         try:
             for batch in loader:
                 x, y = _split(batch, "Trainer.fit")
-                lam = None
+                lam = y_a = y_b = None
                 if self.batch_transform is not None:
                     out = self.batch_transform(x, y)
                     if not isinstance(out, tuple) or len(out) not in (2, 4):
@@ -212,7 +238,10 @@ class Trainer:
                 self.optimizer.zero_grad()
                 loss.backward()
                 self._call("on_before_step")
-                self.optimizer.step()
+                if self._closure_step:
+                    self.optimizer.step(self._closure(x, y, lam, y_a, y_b))
+                else:
+                    self.optimizer.step()
                 self._call("on_after_step")
                 value = float(loss.item())
                 n = _batch_len(x)
