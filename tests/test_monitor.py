@@ -80,6 +80,17 @@ def test_activation_monitor_layer_selection():
     with pytest.raises(ValueError, match="hist_range"):
         ActivationMonitor(model, hist_range=(1, 0))
 
+    class Pair(nn.Module):
+        def forward(self, x):
+            return x, x
+
+    pair_model = nn.Sequential(nn.Linear(3, 3), Pair())
+    mon = ActivationMonitor(pair_model, layers=["1"])
+    with pytest.raises(TypeError, match="ActivationMonitor: layer '1' returned a tuple"):
+        pair_model(xgrad.randn(2, 3))
+    with pytest.raises(ValueError, match="unknown layer 'x'"):
+        mon.record("x", np.zeros(3))
+
 
 def test_activation_monitor_every_remove_and_train_only(rng):
     model = _mlp()
@@ -239,3 +250,52 @@ def test_monitors_as_trainer_callbacks(rng):
     np.testing.assert_array_equal(ratios.steps, np.arange(8))
     assert len(acts.stats()["1"]["mean"]) == 8  # validation passes (eval mode) skipped
     assert all(np.all(np.isfinite(r)) and np.all(r > 0) for r in ratios.ratios.values())
+
+
+def test_monitors_resume_with_the_trainer_checkpoint(rng, tmp_path):
+    train = pytest.importorskip("xgrad.train")
+    if not hasattr(train, "Trainer"):
+        pytest.skip("xgrad.train.Trainer is not in the tree yet")
+    x = rng.standard_normal((30, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 30)
+    batches = [(x[i:i + 10], y[i:i + 10]) for i in range(0, 30, 10)]
+
+    def run(epochs, resume_from=None, ckpt=None):
+        xgrad.manual_seed(5)
+        model = _mlp()
+        mons = [ActivationMonitor(model, every=2, train_only=True), GradientMonitor(model, every=2),
+                UpdateRatioMonitor(model, every=2)]
+        t = train.Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+                          callbacks=mons, checkpoint_dir=ckpt, progress=False)
+        if resume_from is not None:
+            t.resume(resume_from)
+        t.fit(batches, epochs=epochs)
+        return mons
+
+    whole = run(3)
+    run(1, ckpt=tmp_path)
+    resumed = run(3, resume_from=tmp_path)
+    # 9 steps with every=2: steps 0, 2, 4, 6, 8 whether or not the run was interrupted after step 2
+    np.testing.assert_array_equal(resumed[1].steps, [0, 2, 4, 6, 8])
+    np.testing.assert_array_equal(resumed[2].steps, whole[2].steps)
+    # records from before the checkpoint come back exactly; later ones are compared with a float32
+    # tolerance because a resumed optimizer's state buffers can sit at other addresses (last-bit
+    # differences in the update), which is the Trainer's concern, not the monitors'
+    for name in whole[1].norms:
+        np.testing.assert_array_equal(resumed[1].norms[name][:2], whole[1].norms[name][:2])
+        np.testing.assert_allclose(resumed[1].norms[name], whole[1].norms[name], rtol=1e-5)
+    for name in whole[2].ratios:
+        np.testing.assert_array_equal(resumed[2].ratios[name][:2], whole[2].ratios[name][:2])
+        np.testing.assert_allclose(resumed[2].ratios[name], whole[2].ratios[name], rtol=1e-4)
+    a, b = whole[0].stats(), resumed[0].stats()
+    for layer in a:
+        assert len(b[layer]["mean"]) == len(a[layer]["mean"]) == 5
+        np.testing.assert_array_equal(b[layer]["edges"], a[layer]["edges"])
+        for key in ("mean", "std", "dead"):
+            np.testing.assert_array_equal(b[layer][key][:2], a[layer][key][:2])
+            np.testing.assert_allclose(b[layer][key], a[layer][key], rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(b[layer]["values"], a[layer]["values"], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="GradientMonitor.load_state_dict"):
+        GradientMonitor(nn.Linear(2, 2)).load_state_dict(whole[1].state_dict())
+    with pytest.raises(ValueError, match="ActivationMonitor.load_state_dict"):
+        ActivationMonitor(_mlp(), bins=7).load_state_dict(whole[0].state_dict())

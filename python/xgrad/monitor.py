@@ -46,9 +46,8 @@ _SIGMOID_SATURATION = 0.01
 
 
 def _as_array(x: Any) -> np.ndarray:
-    if isinstance(x, Tensor):
-        return np.asarray(x)
-    return np.asarray(x)
+    """A NumPy view of a Tensor (shared memory) or the array itself; callers copy what they keep."""
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _kind(module: Module) -> str:
@@ -172,7 +171,11 @@ class ActivationMonitor(Callback):
         by hand to add values from elsewhere)."""
         if name not in self._records:
             raise ValueError(f"ActivationMonitor.record: unknown layer {name!r} (watched: {', '.join(self._records)})")
-        values = _as_array(output).astype(np.float64, copy=False).ravel()
+        array = _as_array(output) if isinstance(output, (Tensor, np.ndarray)) else np.asarray(None)
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"ActivationMonitor: layer {name!r} returned a {type(output).__name__}; only Tensor or "
+                            f"array outputs can be monitored (choose other layers with layers=[...])")
+        values = array.astype(np.float64, copy=False).ravel()
         rec = self._records[name]
         kind = self.kinds.get(name, "other")
         finite = values[np.isfinite(values)]
@@ -262,9 +265,37 @@ class ActivationMonitor(Callback):
     def __exit__(self, *exc: Any) -> None:
         self.remove()
 
-    def on_fit_end(self, trainer: Any) -> None:
-        # records stay readable after training; hooks are kept so later fits keep recording
-        pass
+    def state_dict(self) -> Dict[str, Any]:
+        """Records and pass counters (the Trainer stores them in checkpoints, so a resumed run
+        records exactly what an uninterrupted one would)."""
+        layers = {}
+        for name, rec in self._records.items():
+            entry = {k: np.asarray(rec[k], dtype=np.float64) for k in ("mean", "std", "saturated", "dead")}
+            entry["hist"] = np.asarray(rec["hist"], dtype=np.int64).reshape(len(rec["hist"]), self.bins)
+            if name in self._edges:
+                entry["edges"] = self._edges[name]
+            if name in self._values:
+                entry["values"] = self._values[name]
+            layers[name] = entry
+        return {"layers": layers, "calls": dict(self._calls), "bins": self.bins}
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned; the watched layers and bins must match."""
+        layers = state["layers"]
+        if list(layers) != list(self._records) or int(state["bins"]) != self.bins:
+            raise ValueError(f"ActivationMonitor.load_state_dict: the state has layers {list(layers)} with "
+                             f"{state['bins']} bins, this monitor {list(self._records)} with {self.bins}")
+        self.clear()
+        for name, entry in layers.items():
+            rec = self._records[name]
+            for k in ("mean", "std", "saturated", "dead"):
+                rec[k] = [float(v) for v in np.asarray(entry[k])]
+            rec["hist"] = [np.asarray(h, dtype=np.int64) for h in np.asarray(entry["hist"])]
+            if "edges" in entry:
+                self._edges[name] = np.asarray(entry["edges"], dtype=np.float64)
+            if "values" in entry:
+                self._values[name] = np.asarray(entry["values"], dtype=np.float32)
+        self._calls = {str(k): int(v) for k, v in state["calls"].items()}
 
 
 def _named_params(source: Any, include_bias: bool, who: str) -> "OrderedDict[str, Tensor]":
@@ -294,6 +325,12 @@ def _named_params(source: Any, include_bias: bool, who: str) -> "OrderedDict[str
     if not out:
         raise ValueError(f"{who}: no parameters to monitor (include_bias={include_bias}, got {len(items)} tensors)")
     return out
+
+
+def _check_names(who: str, saved: Dict[str, Any], params: Dict[str, Any]) -> None:
+    if list(saved) != list(params):
+        raise ValueError(f"{who}.load_state_dict: the state has parameters {list(saved)}, this monitor "
+                         f"{list(params)}")
 
 
 class GradientMonitor(Callback):
@@ -355,6 +392,18 @@ class GradientMonitor(Callback):
 
     def on_before_step(self, trainer: Any) -> None:
         self.record(getattr(trainer, "iteration", None))
+
+    def state_dict(self) -> Dict[str, Any]:
+        """Records and the step counter (saved in Trainer checkpoints)."""
+        return {"norms": {n: np.asarray(v, dtype=np.float64) for n, v in self._norms.items()},
+                "steps": self.steps, "calls": self._calls}
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned; the parameter names must match."""
+        _check_names("GradientMonitor", state["norms"], self.params)
+        self._norms = {n: [float(v) for v in np.asarray(state["norms"][n])] for n in self.params}
+        self._steps = [int(v) for v in np.asarray(state["steps"])]
+        self._calls = int(state["calls"])
 
     def __repr__(self) -> str:
         return f"GradientMonitor(params={list(self.params)}, records={len(self._steps)})"
@@ -448,6 +497,23 @@ class UpdateRatioMonitor(Callback):
 
     def on_after_step(self, trainer: Any) -> None:
         self.after_step()
+
+    def state_dict(self) -> Dict[str, Any]:
+        """Records and the step counter (saved in Trainer checkpoints)."""
+        pack = lambda d: {n: np.asarray(v, dtype=np.float64) for n, v in d.items()}  # noqa: E731
+        return {"ratios": pack(self._ratios), "update_norms": pack(self._update_norms),
+                "weight_norms": pack(self._weight_norms), "steps": self.steps, "calls": self._calls}
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned; the parameter names must match."""
+        _check_names("UpdateRatioMonitor", state["ratios"], self.params)
+        unpack = lambda d: {n: [float(v) for v in np.asarray(d[n])] for n in self.params}  # noqa: E731
+        self._ratios = unpack(state["ratios"])
+        self._update_norms = unpack(state["update_norms"])
+        self._weight_norms = unpack(state["weight_norms"])
+        self._steps = [int(v) for v in np.asarray(state["steps"])]
+        self._calls = int(state["calls"])
+        self._before = None
 
     def __repr__(self) -> str:
         return f"UpdateRatioMonitor(params={list(self.params)}, records={len(self._steps)})"
