@@ -22,7 +22,7 @@ Records are NumPy arrays (one entry per recorded pass/step) so they plot and com
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -368,7 +368,8 @@ class GradientMonitor(Callback):
             return False
         for name, p in self.params.items():
             g = p.grad
-            self._norms[name].append(np.nan if g is None else float(np.linalg.norm(_as_array(g).astype(np.float64).ravel())))
+            norm = np.nan if g is None else float(np.linalg.norm(_as_array(g).astype(np.float64).ravel()))
+            self._norms[name].append(norm)
         self._steps.append(call if step is None else int(step))
         return True
 

@@ -293,7 +293,8 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
     elif ran.size > 1 and ran[-1] > ran[0]:
         verdict = f"the loss went up ({ran[0]:.4g} -> {ran[-1]:.4g}): the learning rate is too high"
     elif final_acc >= target_accuracy:
-        verdict = f"accuracy reached but the loss {final_loss:.4g} is above loss_threshold={loss_threshold}: train longer"
+        verdict = (f"accuracy reached but the loss {final_loss:.4g} is above loss_threshold={loss_threshold}: "
+                   f"train longer")
     else:
         verdict = (f"training accuracy {final_acc:.3f} < {target_accuracy}: train longer, raise the learning "
                    f"rate, or check the model has the capacity to memorise {n} examples")

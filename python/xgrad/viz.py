@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_history", "plot_activation_histograms", "plot_filters", "plot_contour_paths", "plot_schedules",
            "plot_update_ratios", "moving_average"]
@@ -53,7 +56,8 @@ def moving_average(values: Sequence[float], window: int) -> np.ndarray:
     return (c[window:] - c[:-window]) / window
 
 
-def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = False, title: Optional[str] = None):
+def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = False,
+                 title: Optional[str] = None) -> "Figure":
     """Loss per iteration (raw, faint, with a moving average of ``smooth`` iterations; default about
     a fiftieth of the run) and train/val accuracy per epoch; a third panel with the per-epoch
     train/val loss when ``val_loss`` is present.
@@ -159,7 +163,7 @@ def _activation_stats(stats_or_monitor: Any) -> "OrderedDict[str, Dict[str, Any]
 
 
 def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Optional[int] = None,
-                               range: Optional[Tuple[float, float]] = None, title: Optional[str] = None):
+                               range: Optional[Tuple[float, float]] = None, title: Optional[str] = None) -> "Figure":
     """The lectures' initialisation figure: a row of mean and std per layer (when there are two
     layers or more), then one histogram of the activations per layer with its mean and std in the
     title.
@@ -238,7 +242,7 @@ def _infer_image_shape(n: int) -> Tuple[int, ...]:
 
 def plot_filters(weight: Any, image_shape: Optional[Sequence[int]] = None, max_filters: int = 64,
                  ncols: Optional[int] = None, channel: Optional[int] = None, cmap: str = "gray",
-                 title: Optional[str] = None):
+                 title: Optional[str] = None) -> "Figure":
     """First-layer filters as an image grid (CS231n's "visualise the first-layer weights": smooth,
     structured filters mean a well-trained net; noisy ones a too-high learning rate or too little
     regularisation/training).
@@ -325,7 +329,7 @@ def _function_values(fn: Union[str, Callable], X: np.ndarray, Y: np.ndarray) -> 
 
 def plot_contour_paths(fn: Union[str, Callable], paths: Mapping[str, Any], xlim: Optional[Tuple[float, float]] = None,
                        ylim: Optional[Tuple[float, float]] = None, levels: int = 30, resolution: int = 300,
-                       title: Optional[str] = None):
+                       title: Optional[str] = None) -> "Figure":
     """Contours of a 2-D function with log-spaced levels (the valleys stay visible) and one path per
     optimizer, with a legend (the lectures' optimizer animations as a still).
 
@@ -427,7 +431,7 @@ def _schedule_values(name: str, spec: Any, epochs: int, lr: float, metrics: Opti
 
 
 def plot_schedules(schedules: Mapping[str, Any], epochs: int, lr: float = 0.1, log: bool = False,
-                   metrics: Optional[Sequence[float]] = None, title: Optional[str] = None):
+                   metrics: Optional[Sequence[float]] = None, title: Optional[str] = None) -> "Figure":
     """Learning rate against epoch, one line per named schedule.
 
     ``schedules``: ``{name: factory}`` where ``factory(optimizer)`` returns a scheduler, e.g.
@@ -458,7 +462,8 @@ def plot_schedules(schedules: Mapping[str, Any], epochs: int, lr: float = 0.1, l
     return fig
 
 
-def plot_update_ratios(monitor: Any, guide: float = UPDATE_RATIO_GUIDE, smooth: int = 1, title: Optional[str] = None):
+def plot_update_ratios(monitor: Any, guide: float = UPDATE_RATIO_GUIDE, smooth: int = 1,
+                       title: Optional[str] = None) -> "Figure":
     """Update/weight ratio ``||dw|| / ||w||`` per parameter against step, on a log scale with the
     lectures' 1e-3 guide line (far below: learning rate too low; far above: too high).
 
