@@ -259,7 +259,8 @@ class Trainer:
         finally:
             bar.close()
         if seen == 0:
-            raise ValueError("Trainer.fit: the training loader yielded no batches")
+            raise ValueError(f"Trainer.fit: the training loader yielded no batches in epoch {self.epoch + 1} (a "
+                             f"generator is used up after one pass: pass a list or an xgrad.data.DataLoader)")
         return loss_sum / seen, correct / seen
 
     def fit(self, train_loader: Iterable[Any], val_loader: Optional[Iterable[Any]] = None,
