@@ -105,3 +105,26 @@ def test_mlp_loss_and_gradients_match_torch():
     assert loss.item() == pytest.approx(ref.item(), rel=1e-12)
     for p, q in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_deepcopy_and_pickle_give_independent_equal_modules():
+    import copy
+    import pickle
+    xgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    model(xgrad.randn(8, 3)).sum().backward()  # fills grads and running statistics
+    x = xgrad.randn(5, 3)
+    model.eval()
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        clone.eval()
+        np.testing.assert_array_equal(clone(x).numpy(), model(x).numpy())
+        assert isinstance(clone[0].weight, nn.Parameter) and clone[0].weight.requires_grad
+        np.testing.assert_array_equal(clone[1].running_mean.numpy(), model[1].running_mean.numpy())
+        with xgrad.no_grad():
+            clone[0].weight.fill_(0.0)
+        assert not np.all(model[0].weight.numpy() == 0.0)  # the copy owns its memory
+    copied = copy.deepcopy(model)
+    np.testing.assert_array_equal(copied[0].weight.grad.numpy(), model[0].weight.grad.numpy())
+    nonleaf = model[0].weight * 2
+    with pytest.raises(RuntimeError, match="leaf"):
+        copy.deepcopy(nonleaf)

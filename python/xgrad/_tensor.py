@@ -769,8 +769,36 @@ def _compare(fn):
     return method
 
 
+def _rebuild_tensor(array: np.ndarray, requires_grad: bool) -> Tensor:
+    out = tensor(array)
+    if requires_grad:
+        out.requires_grad = True
+    return out
+
+
+def _reduce(self):
+    # Pickling and copy.deepcopy copy a leaf's data (as PyTorch does); autograd history is not copied.
+    if not self.is_leaf:
+        raise RuntimeError("Tensor: only leaf tensors can be pickled or deep-copied (this one has grad_fn="
+                           f"{self.grad_fn}); call .detach() first")
+    return (_rebuild_tensor, (np.array(_core.detach(self).numpy(), copy=True), bool(self.requires_grad)))
+
+
+def _deepcopy(self, memo):
+    if id(self) in memo:
+        return memo[id(self)]
+    rebuild, args = self.__reduce__()
+    out = rebuild(*args)
+    if self.grad is not None:
+        out.grad = _core.clone(self.grad)
+    memo[id(self)] = out
+    return out
+
+
 def _install() -> None:
     T = Tensor
+    T.__reduce__ = _reduce
+    T.__deepcopy__ = _deepcopy
     for name, rname in [("add", "add"), ("sub", "rsub"), ("mul", "mul"), ("div", "rdiv")]:
         fwd, rev = _binary(name, rname)
         setattr(T, f"__{'truediv' if name == 'div' else name}__", fwd)

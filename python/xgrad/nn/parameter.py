@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _core
 from .._tensor import Tensor, tensor
 
@@ -20,5 +22,13 @@ class Parameter(Tensor):
         Tensor.__init__(self, _core.detach(data))
         self.requires_grad = requires_grad
 
+    def __reduce__(self):
+        # Pickled and deep-copied as a Parameter (Tensor.__deepcopy__ rebuilds through this).
+        return (_rebuild_parameter, (np.array(_core.detach(self).numpy(), copy=True), bool(self.requires_grad)))
+
     def __repr__(self) -> str:
         return "Parameter containing:\n" + Tensor.__repr__(self)
+
+
+def _rebuild_parameter(array: np.ndarray, requires_grad: bool) -> Parameter:
+    return Parameter(tensor(array), requires_grad=requires_grad)
