@@ -448,3 +448,22 @@ def test_bad_batches():
         A.affine(np.zeros((1, 1, 4, 4), np.float32), scale=0.0)
     with pytest.raises(ValueError, match=r"color_jitter: expected 1 or 3 channels, got shape \(1, 2, 4, 4\)"):
         A.adjust_color(np.zeros((1, 2, 4, 4), np.float32), brightness=1.2)
+
+
+def test_mixup_as_trainer_batch_transform(rng):
+    from xgrad.train import Trainer
+    x = rng.standard_normal((32, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 32)
+    model = xgrad.nn.Linear(6, 3)
+    seen = []
+
+    def transform(xb, yb):
+        out = mixup(xb, yb, alpha=0.2)
+        seen.append((type(out[0]), out[3]))
+        return out
+
+    trainer = Trainer(model, xgrad.nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.1),
+                      progress=False, batch_transform=transform)
+    history = trainer.fit(xgrad.data.DataLoader((x, y), batch_size=8, shuffle=True), epochs=1)
+    assert len(seen) == 4 and all(t is xgrad.Tensor and 0.0 <= lam <= 1.0 for t, lam in seen)
+    assert np.all(np.isfinite(history.loss))

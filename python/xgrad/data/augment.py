@@ -229,8 +229,9 @@ class _Transform:
         raise NotImplementedError
 
     def __call__(self, x: Batch) -> Batch:
-        _to_core(x, self.name)  # type and rank checks before any draw
-        return self._apply(x, self.get_params(tuple(x.shape)))
+        # Checks and converts once (before any draw); the functional form then gets a Tensor.
+        t, np_in = _to_core(x, self.name)
+        return _from_core(self._apply(t, self.get_params(tuple(t.shape))), np_in)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._repr_args().items())
