@@ -72,6 +72,9 @@ class GradcheckReport:
 
     @property
     def max_rel_error(self) -> float:
+        """The largest relative error ``|a-n| / max(|a|,|n|)`` among the inputs' worst elements
+        (worst = furthest outside ``atol + rtol * max(|a|,|n|)``). Not the maximum over all
+        elements: where both gradients are near zero that ratio means nothing, and atol judges."""
         return max((c.rel_error for c in self.inputs), default=0.0)
 
     def __bool__(self) -> bool:
