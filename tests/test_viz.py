@@ -172,6 +172,19 @@ def test_plot_contour_paths_callable_and_errors():
         viz.plot_contour_paths(3, {}, xlim=(0, 1), ylim=(0, 1))
 
 
+def test_plot_contour_paths_into_given_axes():
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2)
+    path = xgrad.optim.trace("sgd", "bowl", (-4, 2), steps=20, lr=0.1)
+    out = viz.plot_contour_paths("bowl", {"sgd": path}, ax=axes[1], colorbar=False)
+    assert out is fig and len(fig.axes) == 2  # no colour bar axes added
+    np.testing.assert_allclose(_lines(axes[1])["sgd"].get_xdata(), path[0][:, 0])
+    assert not _lines(axes[0])
+    out = viz.plot_contour_paths("bowl", {"sgd": path}, ax=axes[0])
+    assert len(fig.axes) == 3  # the colour bar
+    plt.close(fig)
+
+
 def test_plot_schedules_matches_closed_forms():
     epochs = 30
     fig = viz.plot_schedules({

@@ -329,15 +329,18 @@ def _function_values(fn: Union[str, Callable], X: np.ndarray, Y: np.ndarray) -> 
 
 def plot_contour_paths(fn: Union[str, Callable], paths: Mapping[str, Any], xlim: Optional[Tuple[float, float]] = None,
                        ylim: Optional[Tuple[float, float]] = None, levels: int = 30, resolution: int = 300,
-                       title: Optional[str] = None) -> "Figure":
+                       title: Optional[str] = None, ax: Any = None, colorbar: bool = True) -> "Figure":
     """Contours of a 2-D function with log-spaced levels (the valleys stay visible) and one path per
     optimizer, with a legend (the lectures' optimizer animations as a still).
 
     ``fn``: a name from ``xgrad.optim.FUNCTIONS`` or a vectorised ``f(x, y)``. ``paths``: ``{label:
     (T, 2) points}`` or ``{label: (path, losses)}`` as returned by ``xgrad.optim.trace``. The view
-    covers every finite path point (and the function's minimum) unless ``xlim``/``ylim`` are given."""
+    covers every finite path point (and the function's minimum) unless ``xlim``/``ylim`` are given.
+    ``ax``: draw into this Axes (e.g. one panel of a grid) instead of a new figure; the Axes'
+    figure is returned. ``colorbar=False`` leaves the colour bar out."""
     plt = _plt()
     from matplotlib.colors import LogNorm
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator
 
     if not isinstance(paths, Mapping):
         raise TypeError(f"plot_contour_paths: paths must be a dict label -> (T, 2) points, got {type(paths).__name__}")
@@ -378,11 +381,19 @@ def plot_contour_paths(fn: Union[str, Callable], paths: Mapping[str, Any], xlim:
     bottom = float(np.nanpercentile(positive, 0.5)) if positive.size else top * 1e-3
     bottom = max(bottom, top * 1e-8)
     lev = np.logspace(np.log10(bottom), np.log10(top), int(levels))
-    fig, ax = plt.subplots(figsize=(6.5, 5.0))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 5.0))
+    else:
+        fig = ax.figure
     cs = ax.contour(X, Y, np.maximum(shifted, bottom), levels=lev, norm=LogNorm(vmin=bottom, vmax=top),
                     cmap="viridis", linewidths=0.8)
-    cbar = fig.colorbar(cs, ax=ax)
-    cbar.set_label("f(x, y) - min f on the grid (log levels)")
+    if colorbar:
+        cbar = fig.colorbar(cs, ax=ax)
+        # ticks at powers of ten, not at the (arbitrary) contour levels
+        cbar.locator = LogLocator()
+        cbar.formatter = LogFormatterSciNotation()
+        cbar.update_ticks()
+        cbar.set_label("f(x, y) - min f on the grid (log levels)")
     for i, (label, arr) in enumerate(clean.items()):
         ax.plot(arr[:, 0], arr[:, 1], marker="o", ms=2, lw=1.3, color=f"C{i % 10}", label=label)
         ax.plot(arr[0, 0], arr[0, 1], marker="s", ms=6, color=f"C{i % 10}")
