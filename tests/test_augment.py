@@ -420,6 +420,7 @@ def test_dataloader_transform():
     (lambda: ColorJitter(brightness=-0.5), r"ColorJitter: brightness must be >= 0"),
     (lambda: ColorJitter(contrast=(-1, 2)), r"ColorJitter: contrast range must lie in \[0.0, inf\)"),
     (lambda: RandomTranslate(-1), r"RandomTranslate: max_shift must be >= 0"),
+    (lambda: RandomRotation(float("inf")), r"RandomRotation: degrees must be finite, got inf"),
     (lambda: Cutout(-2), r"Cutout: size must be >= 0, got -2"),
     (lambda: mixup(np.zeros((2, 3), np.float32), [0, 1], alpha=-1), r"mixup: alpha must be >= 0"),
     (lambda: mixup(np.zeros((2, 3), np.float32), [0, 1, 2]), r"mixup: y must have one label per sample \(2,\)"),

@@ -79,6 +79,8 @@ def _per_sample(values: Any, n: int, name: str, what: str, dtype: Any) -> list:
 def _number(v: Any, name: str, what: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{name}: {what} must be a number, got {v!r}")
+    if not np.isfinite(v):
+        raise ValueError(f"{name}: {what} must be finite, got {v!r}")
     return float(v)
 
 
