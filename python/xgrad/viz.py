@@ -192,18 +192,20 @@ def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Opt
         # with one column there is room for the std line only
         ax_mean = fig.add_subplot(grid[0, :half]) if ncols > 1 else None
         ax_std = fig.add_subplot(grid[0, half:] if ncols > 1 else grid[0, :])
+    # long module names ("encoder.block3.act") would overlap on the layer axis: slant them
+    tick_style = dict(fontsize=8, rotation=30, ha="right") if max(map(len, names), default=0) > 4 else dict(fontsize=8)
     if ax_mean is not None:
         ax_mean.plot(x, means, marker="o", label="mean")
         ax_mean.set_xlabel("layer")
         ax_mean.set_ylabel("mean")
         ax_mean.set_title("layer mean")
-        ax_mean.set_xticks(x, names, fontsize=8)
+        ax_mean.set_xticks(x, names, **tick_style)
     if ax_std is not None:
         ax_std.plot(x, stds, marker="o", color="C1", label="std")
         ax_std.set_xlabel("layer")
         ax_std.set_ylabel("std")
         ax_std.set_title("layer std")
-        ax_std.set_xticks(x, names, fontsize=8)
+        ax_std.set_xticks(x, names, **tick_style)
     if range is None and all(layers[k]["kind"] == "tanh" for k in names):
         range = (-1.0, 1.0)
     for i, name in enumerate(names):
