@@ -25,11 +25,11 @@ def values(seed, shift=0.0):
     return (np.random.default_rng(seed).standard_normal(N) + shift).astype(np.float32)
 
 
-def at_offsets(array):
+def at_offsets_of(array):
     """The same values in adopted NumPy views at every float32 offset within 64 bytes."""
-    backing = np.empty(N + 16, dtype=np.float32)
+    backing = np.empty(array.size + 16, dtype=np.float32)
     for offset in range(16):
-        view = backing[offset:offset + N]
+        view = backing[offset:offset + array.size]
         view[:] = array
         yield offset, view
 
@@ -69,7 +69,7 @@ def test_forward_ops():
     x, y = values(0), values(1, shift=3.0)  # y stays away from 0 for div
     reference = forward_ops(xgrad.tensor(x.copy()), xgrad.tensor(y.copy()))
     second = np.empty(N + 16, dtype=np.float32)
-    for offset, view in at_offsets(x):
+    for offset, view in at_offsets_of(x):
         other = second[(7 * offset) % 16:(7 * offset) % 16 + N]
         other[:] = y
         got = forward_ops(xgrad.tensor(view), xgrad.tensor(other))
@@ -81,7 +81,7 @@ def test_backward():
     x = values(2)
     weight = xgrad.tensor(np.random.default_rng(3).standard_normal((COLS, COLS)).astype(np.float32))
     reference = input_gradient(x.copy(), weight)
-    for offset, view in at_offsets(x):
+    for offset, view in at_offsets_of(x):
         np.testing.assert_array_equal(input_gradient(view, weight), reference, err_msg=f"offset {offset}")
 
 
@@ -90,6 +90,25 @@ def test_optimizer_steps(name):
     x, grad = values(4), values(5)
     reference = three_steps(OPTIMIZERS[name], x.copy(), grad)
     assert not np.array_equal(reference, x)  # the steps moved the parameters
-    for offset, view in at_offsets(x):
+    for offset, view in at_offsets_of(x):
         np.testing.assert_array_equal(three_steps(OPTIMIZERS[name], view, grad), reference,
                                       err_msg=f"{name}, offset {offset}")
+
+
+def test_convolution_and_pooling_forward_and_backward():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(2 * 3 * 12 * 12).astype(np.float32)
+    weight = xgrad.tensor(rng.standard_normal((4, 3, 3, 3)).astype(np.float32))
+
+    def run(array):
+        t = xgrad.tensor(array, requires_grad=True)
+        images = t.reshape(2, 3, 12, 12)
+        conv = F.conv2d(images, weight, padding=1, stride=2)
+        pooled_max, pooled_avg = F.max_pool2d(images, 2), F.avg_pool2d(images, 2)
+        (conv.tanh().sum() + pooled_max.sum() * 0.5 + pooled_avg.pow(2).sum()).backward()
+        return [conv.numpy().copy(), pooled_max.numpy().copy(), pooled_avg.numpy().copy(), t.grad.numpy().copy()]
+
+    reference = run(x.copy())
+    for offset, view in at_offsets_of(x):
+        for got, want in zip(run(view), reference):
+            np.testing.assert_array_equal(got, want, err_msg=f"offset {offset}")
