@@ -104,6 +104,16 @@ def test_initial_loss_restores_mode_and_rejects_bad_input(rng):
         check_initial_loss(model, x, y, tolerance=0)
 
 
+def test_initial_loss_of_an_empty_batch_raises_instead_of_a_nan_verdict(rng):
+    model = nn.Sequential(nn.Linear(6, 4))
+    x = rng.standard_normal((10, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 10)
+    with pytest.raises(ValueError, match=r"check_initial_loss: x must hold at least one example.*\(0, 6\)"):
+        check_initial_loss(model, x[:0], y[:0])
+    with pytest.raises(ValueError, match=r"check_initial_loss: x must hold at least one example.*\(\)"):
+        check_initial_loss(model, xgrad.tensor(1.0), y[:1])
+
+
 def test_overfit_small_subset_memorises_twenty_examples(rng):
     model = nn.Sequential(nn.Linear(30, 50), nn.ReLU(), nn.Linear(50, 10))
     x = rng.standard_normal((20, 30)).astype(np.float32)

@@ -127,6 +127,10 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
     if not tolerance > 0:
         raise ValueError(f"{who}: tolerance must be > 0, got {tolerance}")
     inputs = _inputs(x, who)
+    if inputs.ndim == 0 or inputs.shape[0] == 0:
+        # the mean loss of no examples is NaN, which would read as "weights far too large"
+        raise ValueError(f"{who}: x must hold at least one example along its first dimension, "
+                         f"got shape {tuple(inputs.shape)}")
     n = int(inputs.shape[0])
     labels = _labels(y, n, who)
     loss_fn = CrossEntropyLoss() if loss_fn is None else loss_fn
