@@ -236,3 +236,16 @@ def test_resume_rejects_missing_and_foreign_files(tmp_path):
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="not a readable"):
         trainer.resume(tmp_path / "junk.npz")
+
+
+def test_pruning_never_deletes_the_checkpoint_just_written(tmp_path):
+    # a reused folder holds a longer earlier run: its later epochs must not push out the new files
+    train, val = make_loaders("local")
+    build("sgd-step", seed=0, checkpoint_dir=tmp_path).fit(train, val, epochs=3)
+    trainer = build("sgd-step", seed=1, checkpoint_dir=tmp_path)
+    trainer.keep_checkpoints = 1
+    trainer.fit(train, val, epochs=2)
+    assert os.path.exists(trainer.last_checkpoint) and trainer.last_checkpoint.endswith("epoch_0002.npz")
+    assert sorted(os.listdir(tmp_path)) == ["epoch_0002.npz", "epoch_0003.npz"]
+    _, meta = ckpt.read(trainer.last_checkpoint)
+    assert meta["epoch"] == 2 and meta["iteration"] == trainer.iteration

@@ -120,15 +120,20 @@ def filename(epoch: int) -> str:
     return f"epoch_{epoch:04d}.npz"
 
 
-def latest(directory: str) -> "str | None":
-    """The checkpoint of the highest epoch in ``directory``, or None."""
-    best, best_epoch = None, -1
+def epochs_in(directory: str) -> Dict[int, str]:
+    """``{epoch: path}`` of the ``epoch_NNNN.npz`` checkpoints in ``directory``."""
+    found: Dict[int, str] = {}
     for name in os.listdir(directory):
         if name.startswith("epoch_") and name.endswith(".npz"):
             try:
                 e = int(name[len("epoch_"):-len(".npz")])
             except ValueError:
                 continue
-            if e > best_epoch:
-                best, best_epoch = os.path.join(directory, name), e
-    return best
+            found[e] = os.path.join(directory, name)
+    return found
+
+
+def latest(directory: str) -> "str | None":
+    """The checkpoint of the highest epoch in ``directory``, or None."""
+    found = epochs_in(directory)
+    return found[max(found)] if found else None

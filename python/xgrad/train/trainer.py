@@ -116,7 +116,8 @@ class Trainer:
             ``lam * loss_fn(out, y_a) + (1 - lam) * loss_fn(out, y_b)`` and the accuracy counts
             ``lam`` of a hit on ``y_a`` plus ``1 - lam`` of a hit on ``y_b``. E.g.
             ``batch_transform=lambda x, y: xgrad.data.mixup(x, y, alpha=0.2)``.
-        keep_checkpoints: keep only the newest this many checkpoint files (None: keep all).
+        keep_checkpoints: keep only this run's newest this many checkpoint files, deleting its older
+            epochs (None: keep all); files of later epochs left in the folder are not touched.
 
     Loaders are any re-iterable of ``(x, y)`` batches (``xgrad.data.DataLoader``, a list of
     tuples): ``x`` a Tensor or a NumPy float array, ``y`` NumPy integer labels (accuracy is the
@@ -369,14 +370,16 @@ class Trainer:
         return path
 
     def _prune_checkpoints(self) -> None:
+        # Only this run's older epochs go: files of later epochs in a reused folder belong to another
+        # run, and sorting names would rank them above the file just written and delete it instead.
         if self.keep_checkpoints is None or self.checkpoint_dir is None:
             return
-        names = sorted(n for n in os.listdir(self.checkpoint_dir) if n.startswith("epoch_") and n.endswith(".npz"))
-        for name in names[:-self.keep_checkpoints]:
-            try:
-                os.unlink(os.path.join(self.checkpoint_dir, name))
-            except FileNotFoundError:
-                pass
+        for e, path in _ckpt.epochs_in(self.checkpoint_dir).items():
+            if e <= self.epoch - self.keep_checkpoints:
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
 
     def _check_model_state(self, state: dict, path: str) -> None:
         own = self.model.state_dict()
