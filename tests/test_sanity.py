@@ -82,6 +82,19 @@ def test_initial_loss_multimargin_and_num_classes(rng):
         check_initial_loss(model, x, y, num_classes=5)
 
 
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+def test_initial_loss_needs_a_mean_reduced_loss(rng, reduction):
+    # a summed loss is N times ln C: it used to be reported as "initial scores too large"
+    model = _small_init(nn.Sequential(nn.Linear(6, 4)))
+    x = rng.standard_normal((40, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 40)
+    for fn in (nn.CrossEntropyLoss(reduction=reduction), nn.MultiMarginLoss(reduction=reduction)):
+        with pytest.raises(ValueError, match=rf"check_initial_loss: loss_fn must average.*reduction='{reduction}'"):
+            check_initial_loss(model, x, y, loss_fn=fn)
+        with pytest.raises(ValueError, match="expected_initial_loss: loss_fn must average"):
+            expected_initial_loss(4, fn)
+
+
 def test_initial_loss_restores_mode_and_rejects_bad_input(rng):
     model = nn.Sequential(nn.Linear(6, 4), nn.Dropout(0.5))
     x = rng.standard_normal((10, 6)).astype(np.float32)

@@ -62,11 +62,21 @@ def _logits_shape_check(out: Any, n: int, who: str) -> np.ndarray:
     return arr
 
 
+def _check_mean_reduction(loss_fn: Any, who: str) -> None:
+    # chance level is a per-example value: a summed loss is N times it, an unreduced one a vector
+    reduction = getattr(loss_fn, "reduction", "mean")
+    if reduction != "mean":
+        raise ValueError(f"{who}: loss_fn must average over the batch (reduction='mean'), got "
+                         f"{type(loss_fn).__name__}(reduction={reduction!r})")
+
+
 def expected_initial_loss(num_classes: int, loss_fn: Any = None) -> float:
     """The loss of a classifier whose scores are all (nearly) equal: ``ln C`` for cross-entropy,
-    ``margin * (C - 1) / C`` for ``MultiMarginLoss`` (hinge or squared hinge: ``margin^p``)."""
+    ``margin * (C - 1) / C`` for ``MultiMarginLoss`` (hinge or squared hinge: ``margin^p``);
+    per example, so ``loss_fn`` must use ``reduction='mean'``."""
     if int(num_classes) < 2:
         raise ValueError(f"expected_initial_loss: num_classes must be >= 2, got {num_classes}")
+    _check_mean_reduction(loss_fn, "expected_initial_loss")
     c = int(num_classes)
     if loss_fn is None or isinstance(loss_fn, CrossEntropyLoss):
         # uniform predictions cost ln C against any target distribution, label smoothing included
@@ -114,7 +124,8 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
             train/eval mode is restored afterwards).
         x, y: a batch (NumPy or Tensor) and its integer labels (N,).
         num_classes: C (default: the model output's last dimension).
-        loss_fn: ``CrossEntropyLoss()`` by default; ``MultiMarginLoss`` expects ``(C - 1) / C``.
+        loss_fn: ``CrossEntropyLoss()`` by default; ``MultiMarginLoss`` expects ``(C - 1) / C``;
+            with ``reduction='mean'`` (the chance level is per example).
         penalty: a regularisation term to add to the data loss (a number, a Tensor, or a callable
             returning one, e.g. ``lambda: nn.regularizers.l2_penalty(model, 1e-3)``): the total
             must go *up* with it, as the lectures' second check says.
@@ -134,6 +145,7 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
     n = int(inputs.shape[0])
     labels = _labels(y, n, who)
     loss_fn = CrossEntropyLoss() if loss_fn is None else loss_fn
+    _check_mean_reduction(loss_fn, who)
     was_training = getattr(model, "training", None)
     if isinstance(model, Module):
         model.eval()
