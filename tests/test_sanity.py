@@ -82,6 +82,24 @@ def test_initial_loss_multimargin_and_num_classes(rng):
         check_initial_loss(model, x, y, num_classes=5)
 
 
+def test_initial_loss_of_a_class_weighted_hinge(rng):
+    # PyTorch's MultiMarginLoss multiplies example i's hinge by weight[y_i] and still divides by N
+    model = _small_init(nn.Sequential(nn.Linear(6, 4)), std=1e-5)
+    x = rng.standard_normal((40, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 40)
+    w = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+    loss_fn = nn.MultiMarginLoss(weight=xgrad.tensor(w))
+    res = check_initial_loss(model, x, y, loss_fn=loss_fn)
+    assert res.expected == pytest.approx(0.75 * w[y].mean())
+    assert res.ok and res.data_loss == pytest.approx(res.expected, rel=1e-3)
+    assert expected_initial_loss(4, loss_fn, y) == pytest.approx(0.75 * w[y].mean())
+    with pytest.raises(ValueError, match="expected_initial_loss: MultiMarginLoss has a class weight.*target"):
+        expected_initial_loss(4, loss_fn)
+    # a class weight does not move cross-entropy's chance level: it is a weight-normalised mean
+    res_ce = check_initial_loss(model, x, y, loss_fn=nn.CrossEntropyLoss(weight=xgrad.tensor(w)))
+    assert res_ce.ok and res_ce.expected == pytest.approx(math.log(4))
+
+
 @pytest.mark.parametrize("reduction", ["sum", "none"])
 def test_initial_loss_needs_a_mean_reduced_loss(rng, reduction):
     # a summed loss is N times ln C: it used to be reported as "initial scores too large"

@@ -70,19 +70,34 @@ def _check_mean_reduction(loss_fn: Any, who: str) -> None:
                          f"{type(loss_fn).__name__}(reduction={reduction!r})")
 
 
-def expected_initial_loss(num_classes: int, loss_fn: Any = None) -> float:
+def expected_initial_loss(num_classes: int, loss_fn: Any = None, target: Any = None) -> float:
     """The loss of a classifier whose scores are all (nearly) equal: ``ln C`` for cross-entropy,
     ``margin * (C - 1) / C`` for ``MultiMarginLoss`` (hinge or squared hinge: ``margin^p``);
-    per example, so ``loss_fn`` must use ``reduction='mean'``."""
+    per example, so ``loss_fn`` must use ``reduction='mean'``. A ``MultiMarginLoss`` with a class
+    ``weight`` scales each example's hinge by ``weight[y]``: give the labels as ``target`` (N,) and
+    the value is multiplied by ``mean(weight[target])``."""
     if int(num_classes) < 2:
         raise ValueError(f"expected_initial_loss: num_classes must be >= 2, got {num_classes}")
     _check_mean_reduction(loss_fn, "expected_initial_loss")
     c = int(num_classes)
     if loss_fn is None or isinstance(loss_fn, CrossEntropyLoss):
         # uniform predictions cost ln C against any target distribution, label smoothing included
+        # (a class weight too: the loss is a weight-normalised mean of equal terms)
         return math.log(c)
     if isinstance(loss_fn, MultiMarginLoss):
-        return loss_fn.margin ** loss_fn.p * (c - 1) / c
+        hinge = loss_fn.margin ** loss_fn.p * (c - 1) / c
+        if loss_fn.weight is None:
+            return hinge
+        if target is None:
+            raise ValueError("expected_initial_loss: MultiMarginLoss has a class weight, so the chance level "
+                             "depends on the labels; pass target=<labels (N,)>")
+        w = np.asarray(loss_fn.weight.numpy() if isinstance(loss_fn.weight, Tensor) else loss_fn.weight,
+                       dtype=np.float64).reshape(-1)
+        labels = _labels(target, len(np.asarray(target).reshape(-1)), "expected_initial_loss")
+        if w.size != c or (labels.size and (labels.min() < 0 or labels.max() >= c)):
+            raise ValueError(f"expected_initial_loss: weight has {w.size} entries and target spans "
+                             f"[{labels.min()}, {labels.max()}], expected {c} classes")
+        return hinge * float(w[labels].mean())
     raise TypeError(f"expected_initial_loss: no known chance-level loss for {type(loss_fn).__name__} "
                     f"(CrossEntropyLoss and MultiMarginLoss are known; compare by hand for others)")
 
@@ -164,7 +179,7 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
     finally:
         if isinstance(model, Module) and was_training is not None:
             model.train(was_training)
-    expected = expected_initial_loss(c, loss_fn)
+    expected = expected_initial_loss(c, loss_fn, labels)
     ok = bool(np.isfinite(data_loss) and abs(data_loss - expected) <= tolerance * expected)
     if not np.isfinite(data_loss):
         verdict = ("the loss is not finite: the scores overflow (weights far too large) or the inputs hold "
