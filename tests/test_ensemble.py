@@ -208,3 +208,34 @@ def test_ema_state_round_trip_and_errors():
     bad = ExponentialMovingAverage(nn.Sequential(nn.Linear(5, 3)))
     with pytest.raises(ValueError, match="does not match the model"):
         bad.load_state_dict(ema.state_dict())
+
+
+def test_a_shuffling_loader_is_read_once_so_members_average_the_same_rows():
+    x, y = data()
+    xgrad.manual_seed(0)
+    models = [mlp() for _ in range(3)]
+    loader = xgrad.data.DataLoader((x, y), batch_size=16, shuffle=True)
+    state = xgrad.get_rng_state()
+    order = xgrad.randperm(len(x))  # the one order the loader draws for its single pass
+    xgrad.set_rng_state(state)
+    probs = average_predictions(models, loader)
+    expected = np.mean([np_softmax(np_forward(m, x[order])) for m in models], axis=0)
+    np.testing.assert_allclose(probs, expected, rtol=1e-5, atol=1e-7)
+    assert xgrad.get_rng_state() == _after_one_draw(state, len(x))
+
+    snaps = SnapshotEnsemble()
+    for m in models:
+        snaps.add(m)
+    host = mlp()  # its initialisation draws from the generator: build it before rewinding
+    xgrad.set_rng_state(state)
+    np.testing.assert_allclose(snaps.predict(loader, model=host), expected, rtol=1e-5, atol=1e-7)
+    assert xgrad.get_rng_state() == _after_one_draw(state, len(x))
+
+
+def _after_one_draw(state, n):
+    now = xgrad.get_rng_state()
+    xgrad.set_rng_state(state)
+    xgrad.randperm(n)
+    after = xgrad.get_rng_state()
+    xgrad.set_rng_state(now)
+    return after

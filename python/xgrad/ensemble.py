@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
 import numpy as np
 
+from ._tensor import Tensor
 from .autograd import no_grad
 from .nn.module import Module
 from .serialization import load as _load
@@ -54,10 +55,20 @@ def _combine(outputs: List[np.ndarray], kind: str, where: str) -> np.ndarray:
     return np.mean(np.stack(outputs), axis=0)
 
 
+def _read_once(x: Any) -> Any:
+    """An array/Tensor as given; a loader read once into the list of its batches' inputs, so every
+    member predicts the same rows in the same order (a shuffling loader would draw a new order for
+    each member, and the averaged rows would belong to different samples)."""
+    if isinstance(x, (np.ndarray, Tensor)):
+        return x
+    return [b[0] if isinstance(b, (tuple, list)) else b for b in x]
+
+
 def average_predictions(models: Sequence[Module], x: Any, kind: str = "probs", batch_size: int = 512) -> np.ndarray:
     """The ensemble's prediction: each model in eval mode under ``no_grad``,
     ``p(y|x) = (1/M) sum_m softmax(f_m(x))`` (kind="probs") or ``(1/M) sum_m f_m(x)``
-    (kind="logits"). ``x``: an (N, ...) array/Tensor or a loader; returns an (N, C) float64 array
+    (kind="logits"). ``x``: an (N, ...) array/Tensor or a loader (iterated once, its batches'
+    first elements in the loader's order); returns an (N, C) float64 array
     (take ``argmax(1)`` for the class). Each model's train/eval mode is restored."""
     _check_kind(kind, "average_predictions")
     models = list(models)
@@ -66,6 +77,7 @@ def average_predictions(models: Sequence[Module], x: Any, kind: str = "probs", b
     for i, m in enumerate(models):
         if not isinstance(m, Module):
             raise TypeError(f"average_predictions: model {i} is a {type(m).__name__}, not an xgrad.nn.Module")
+    x = _read_once(x)
     return _combine([_predict(m, x, batch_size) for m in models], kind, "average_predictions")
 
 
@@ -93,6 +105,7 @@ class _StateEnsemble:
         """Each member's raw outputs (logits), in member order."""
         where = f"{type(self).__name__}.member_predictions"
         model = self._members_model(model, where)
+        x = _read_once(x)
         own = _copy_state(model)
         outs = []
         try:
