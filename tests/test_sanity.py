@@ -100,6 +100,22 @@ def test_initial_loss_of_a_class_weighted_hinge(rng):
     assert res_ce.ok and res_ce.expected == pytest.approx(math.log(4))
 
 
+def test_initial_loss_skips_labels_at_ignore_index(rng):
+    model = _small_init(nn.Sequential(nn.Linear(6, 4)))
+    x = rng.standard_normal((40, 6)).astype(np.float32)
+    y = rng.integers(0, 4, 40)
+    y[::3] = -100  # CrossEntropyLoss's default ignore_index
+    res = check_initial_loss(model, x, y)
+    with xgrad.no_grad():
+        logits = model(xgrad.tensor(x)).numpy()
+    kept = y != -100
+    assert res.ok and res.data_loss == pytest.approx(_numpy_ce(logits[kept], y[kept]), rel=1e-5)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\], got range \[-1, 3\]"):
+        check_initial_loss(model, x, np.where(kept, y, -1))
+    with pytest.raises(ValueError, match="ignore_index=-100"):
+        check_initial_loss(model, x, np.full(40, -100))
+
+
 @pytest.mark.parametrize("reduction", ["sum", "none"])
 def test_initial_loss_needs_a_mean_reduced_loss(rng, reduction):
     # a summed loss is N times ln C: it used to be reported as "initial scores too large"

@@ -171,8 +171,13 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
             c = int(num_classes) if num_classes is not None else int(scores.shape[1])
             if c != scores.shape[1]:
                 raise ValueError(f"{who}: num_classes={c} but the model returns {scores.shape[1]} scores per example")
-            if labels.size and (labels.min() < 0 or labels.max() >= c):
-                raise ValueError(f"{who}: labels must lie in [0, {c - 1}], got range [{labels.min()}, {labels.max()}]")
+            # cross-entropy skips targets equal to its ignore_index (PyTorch's -100 by default)
+            ignore = loss_fn.ignore_index if isinstance(loss_fn, CrossEntropyLoss) else None
+            counted = labels if ignore is None else labels[labels != ignore]
+            if counted.size == 0:
+                raise ValueError(f"{who}: every label equals the loss's ignore_index={ignore}; nothing to check")
+            if counted.min() < 0 or counted.max() >= c:
+                raise ValueError(f"{who}: labels must lie in [0, {c - 1}], got range [{counted.min()}, {counted.max()}]")
             data_loss = _scalar(loss_fn(out, labels))
             pen = penalty() if callable(penalty) else penalty
             pen_value = 0.0 if pen is None else _scalar(pen)
