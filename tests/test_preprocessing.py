@@ -44,6 +44,20 @@ def test_standardize_matches_sklearn(rng):
     np.testing.assert_allclose(np.delete(z.std(axis=0), 4), 1, rtol=1e-12)
 
 
+@pytest.mark.parametrize("scale", [1e-16, 1e-8, 1e8])
+def test_standardize_scales_features_of_any_magnitude_like_sklearn(rng, scale):
+    # small-magnitude features are not constant: they must be scaled, not only centred
+    x = correlated(rng) * scale
+    x[:, 1] = 0.1 * scale  # constant, stored with rounding noise in its mean
+    x[:, 3] = 1e6  # constant and large
+    ours, ref = Standardize().fit(x), sk_pre.StandardScaler().fit(x)
+    np.testing.assert_allclose(ours.scale_, ref.scale_, rtol=1e-12)
+    np.testing.assert_array_equal(ours.scale_[[1, 3]], 1.0)
+    np.testing.assert_allclose(ours.transform(x), ref.transform(x), rtol=1e-9, atol=1e-9)
+    z = ours.transform(x)
+    np.testing.assert_allclose(np.delete(z.std(axis=0), [1, 3]), 1, rtol=1e-9)
+
+
 @pytest.mark.parametrize("feature_range", [(-1, 1), (0, 1), (-3, 0.5)])
 def test_minmax_matches_sklearn(rng, feature_range):
     x = correlated(rng)

@@ -145,7 +145,7 @@ class MeanSubtraction(_AxisScaler):
 class Standardize(_AxisScaler):
     """Normalise each dimension: ``x' = (x - mean) / std`` with the training data's mean and
     (population, ddof=0) standard deviation, as scikit-learn's ``StandardScaler``; a constant
-    dimension (std 0) is only centred.
+    dimension (variance at rounding level, scikit-learn's test) is only centred.
 
     Attributes after ``fit``: ``mean_``, ``var_``, ``scale_`` (the std used as divisor).
     """
@@ -156,10 +156,13 @@ class Standardize(_AxisScaler):
         axes = self._reduce_axes(x)
         self.mean_ = x.mean(axis=axes, dtype=np.float64)
         self.var_ = x.var(axis=axes, dtype=np.float64)
-        scale = np.sqrt(self.var_)
-        # Dividing a constant feature by ~0 would blow up rounding noise; sklearn leaves it at 1.
-        self.scale_ = np.where(scale < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(self.mean_), 1.0),
-                               1.0, scale)
+        # A constant dimension's variance is rounding noise; dividing by its root would blow the
+        # noise up. scikit-learn's test (relative to the mean and the sample count, so features of
+        # any scale, 1e-16 included, are still scaled) decides which ones are left at 1.
+        eps = np.finfo(np.float64).eps
+        n = x.size // max(self.mean_.size, 1)
+        constant = self.var_ <= n * eps * self.var_ + (n * self.mean_ * eps) ** 2
+        self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
         self._fitted_shape = tuple(x.shape[1:])
         return self
 
