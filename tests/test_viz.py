@@ -80,6 +80,21 @@ def test_plot_history_of_a_trainer_history(rng):
     np.testing.assert_allclose(_lines(fig.axes[1])["val"].get_ydata(), history.val_acc)
 
 
+def test_plot_history_without_validation_draws_no_empty_val_curves(rng):
+    # History records NaN val_loss/val_acc when fit() had no val_loader
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    x = rng.standard_normal((32, 4)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.int64)
+    batches = [(x[i:i + 8], y[i:i + 8]) for i in range(0, 32, 8)]
+    t = xgrad.train.Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.1), progress=False)
+    history = t.fit(batches, epochs=3)
+    assert np.all(np.isnan(history.val_loss)) and np.all(np.isnan(history.val_acc))
+    fig = viz.plot_history(history)
+    assert len(fig.axes) == 2  # iteration loss and accuracy; no per-epoch loss panel for a missing val_loss
+    assert set(_lines(fig.axes[1])) == {"train"} and "nan" not in fig.axes[1].get_title()
+    np.testing.assert_allclose(_lines(fig.axes[1])["train"].get_ydata(), history.train_acc)
+
+
 def test_plot_activation_histograms_from_monitor(rng):
     model = nn.Sequential(nn.Linear(10, 20), nn.Tanh(), nn.Linear(20, 20), nn.Tanh(), nn.Linear(20, 20), nn.Tanh())
     with ActivationMonitor(model) as mon:

@@ -32,7 +32,8 @@ def _plt():
 
 
 def _field(obj: Any, name: str) -> Optional[np.ndarray]:
-    """``obj.name`` or ``obj[name]`` as a float array, or None when absent or empty."""
+    """``obj.name`` or ``obj[name]`` as a float array, or None when absent, empty or all NaN (a
+    ``History`` fills ``val_loss``/``val_acc`` with NaN when there was no validation loader)."""
     if isinstance(obj, Mapping):
         value = obj.get(name)
     else:
@@ -40,7 +41,7 @@ def _field(obj: Any, name: str) -> Optional[np.ndarray]:
     if value is None:
         return None
     arr = np.asarray(value, dtype=np.float64).ravel()
-    return arr if arr.size else None
+    return arr if arr.size and not np.all(np.isnan(arr)) else None
 
 
 def moving_average(values: Sequence[float], window: int) -> np.ndarray:
