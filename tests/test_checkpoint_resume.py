@@ -249,3 +249,30 @@ def test_pruning_never_deletes_the_checkpoint_just_written(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["epoch_0002.npz", "epoch_0003.npz"]
     _, meta = ckpt.read(trainer.last_checkpoint)
     assert meta["epoch"] == 2 and meta["iteration"] == trainer.iteration
+
+
+def test_a_run_stopped_early_stays_stopped_after_resume(tmp_path):
+    x, y = data()
+
+    def run(checkpoint_dir=None):
+        xgrad.manual_seed(0)
+        model = nn.Sequential(nn.Linear(8, 3))
+        # lr = 0: the val loss never improves after epoch 1, so patience 1 stops after epoch 2
+        return Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.0),
+                       callbacks=[EarlyStopping(patience=1)], checkpoint_dir=checkpoint_dir, progress=False)
+
+    full = run(tmp_path)
+    full.fit([(x, y)], [(x, y)], epochs=10)
+    assert full.epoch == 2 and full.stop_training
+    resumed = run()
+    resumed.resume(tmp_path)
+    with pytest.warns(UserWarning, match="stopped after epoch 2"):
+        resumed.fit([(x, y)], [(x, y)], epochs=10)
+    assert resumed.epoch == 2
+    for k, v in full.history.as_dict().items():
+        np.testing.assert_array_equal(v, resumed.history.as_dict()[k], err_msg=k)
+    with pytest.warns(UserWarning, match="stopped after epoch 2"):  # the same for the trainer that stopped
+        full.fit([(x, y)], [(x, y)], epochs=10)
+    resumed.stop_training = False  # asked for explicitly: one more epoch, and patience stops it again
+    resumed.fit([(x, y)], [(x, y)], epochs=10)
+    assert resumed.epoch == 3

@@ -126,7 +126,7 @@ class Trainer:
     State seen by callbacks: ``model``, ``optimizer``, ``scheduler``, ``history``, ``epoch``
     (epochs completed: the 0-based index of the running epoch until it ends, then its count in
     ``on_epoch_end``), ``iteration`` (optimizer steps taken), ``last_loss`` (float), and
-    ``stop_training`` (set True to stop after the current epoch)."""
+    ``stop_training`` (set True to stop after the current epoch; saved in checkpoints)."""
 
     def __init__(self, model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Optimizer,
                  scheduler: Any = None, callbacks: Sequence[Any] = (), checkpoint_dir: Optional[PathLike] = None,
@@ -269,14 +269,21 @@ class Trainer:
         """Train until ``epochs`` epochs are complete *in total*: a fresh trainer runs ``epochs``
         epochs; after ``resume`` (or an earlier ``fit``) it continues from ``self.epoch``. Each
         epoch: training batches in train mode, validation in eval mode, scheduler step,
-        ``on_epoch_end`` callbacks, checkpoint. Returns ``self.history``."""
+        ``on_epoch_end`` callbacks, checkpoint. A run that a callback stopped (``stop_training``,
+        kept in checkpoints) stays stopped: ``fit`` warns and does nothing until
+        ``stop_training`` is set back to False. Returns ``self.history``."""
         if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"Trainer.fit: epochs={epochs!r}, expected an int >= 1")
         if self.epoch >= epochs:
             warnings.warn(f"Trainer.fit: {self.epoch} epochs are already complete and epochs={epochs} is the "
                           f"total to reach; nothing to do (pass a larger epochs to train more)", stacklevel=2)
             return self.history
-        self.stop_training = False
+        if self.stop_training:
+            # an uninterrupted run ended here, so a run resumed from its last checkpoint must too
+            warnings.warn(f"Trainer.fit: the run was stopped after epoch {self.epoch} (stop_training set by a "
+                          f"callback, e.g. EarlyStopping); nothing to do (set trainer.stop_training = False "
+                          f"to train on)", stacklevel=2)
+            return self.history
         self._call("on_fit_begin")
         try:
             while self.epoch < epochs and not self.stop_training:
@@ -353,6 +360,7 @@ class Trainer:
             "epoch": self.epoch,
             "iteration": self.iteration,
             "last_loss": self.last_loss,
+            "stop_training": bool(self.stop_training),
             "rng_state": _core.get_rng_state(),
             "optimizer_class": type(self.optimizer).__name__,
             "optimizer": self.optimizer.state_dict(),
@@ -399,7 +407,7 @@ class Trainer:
     def resume(self, path: PathLike) -> "Trainer":
         """Restore a checkpoint written by this kind of trainer (a file, or a folder: its newest
         ``epoch_NNNN.npz``): weights and buffers, optimizer and scheduler state, callback states,
-        the generator state, epoch, iteration and history. Then ``fit(..., epochs=N)`` continues so
+        the generator state, epoch, iteration, history and ``stop_training``. Then ``fit(..., epochs=N)`` continues so
         that the result equals, bit for bit, an uninterrupted N-epoch run (same loaders and
         construction). Everything is checked before anything is changed; a mismatch raises
         ``ValueError`` saying what differs. Returns self."""
@@ -443,6 +451,7 @@ class Trainer:
         self.epoch = int(meta["epoch"])
         self.iteration = int(meta["iteration"])
         self.last_loss = float(meta["last_loss"])
+        self.stop_training = bool(meta.get("stop_training", False))
         self.history = history
         self.last_checkpoint = path
         return self
