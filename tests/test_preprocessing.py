@@ -233,6 +233,22 @@ def test_wrong_feature_count_names_shapes(make, rng):
         t.transform(np.zeros((5, 3)))
 
 
+@pytest.mark.parametrize("make", ALL)
+@pytest.mark.parametrize("bad", ["empty", "nan", "inf"])
+def test_fit_rejects_empty_or_non_finite_training_data(make, bad):
+    x = np.random.default_rng(0).normal(size=(20, 4))
+    if bad == "empty":
+        x, pattern = x[:0], r"\.fit: got no samples \(shape \(0, 4\)\)"
+    else:
+        x[3, 2] = np.nan if bad == "nan" else -np.inf
+        pattern = r"\.fit: the training data holds NaN or Inf \(first at index \(3, 2\)"
+    t = make()
+    with pytest.raises(ValueError, match=type(t).__name__ + pattern):
+        t.fit(x)
+    with pytest.raises(NotFittedError):  # nothing half-fitted is left behind
+        t.transform(np.zeros((2, 4)))
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="MeanSubtraction: axis must be 'feature' or 'channel', got 'pixel'"):
         MeanSubtraction(axis="pixel")

@@ -33,6 +33,20 @@ def _to_numpy(x: Any, where: str) -> np.ndarray:
     return arr
 
 
+def _training_data(x: Any, where: str) -> np.ndarray:
+    """``_to_numpy`` plus the checks a fit needs: statistics of no samples, or of NaN/Inf, would be
+    NaN and silently spoil every later transform."""
+    arr = _to_numpy(x, where)
+    if arr.shape[0] == 0:
+        raise ValueError(f"{where}: got no samples (shape {arr.shape}); fit needs training data")
+    # min and max propagate NaN and show Inf without a temporary the size of the data
+    if np.issubdtype(arr.dtype, np.floating) and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(f"{where}: the training data holds NaN or Inf (first at index {tuple(int(i) for i in bad)}, "
+                         f"value {arr[tuple(bad)]}); statistics would be NaN")
+    return arr
+
+
 def _out_dtype(x: np.ndarray) -> np.dtype:
     return np.dtype(np.float64) if x.dtype == np.float64 else np.dtype(np.float32)
 
@@ -124,7 +138,7 @@ class MeanSubtraction(_AxisScaler):
 
     def fit(self, x: Any) -> "MeanSubtraction":
         """Compute the mean of ``x`` (the training data). Returns self."""
-        x = _to_numpy(x, f"{self._name()}.fit")
+        x = _training_data(x, f"{self._name()}.fit")
         self.mean_ = x.mean(axis=self._reduce_axes(x), dtype=np.float64)
         self._fitted_shape = tuple(x.shape[1:])
         return self
@@ -152,7 +166,7 @@ class Standardize(_AxisScaler):
 
     def fit(self, x: Any) -> "Standardize":
         """Compute mean and std of ``x`` (the training data). Returns self."""
-        x = _to_numpy(x, f"{self._name()}.fit")
+        x = _training_data(x, f"{self._name()}.fit")
         axes = self._reduce_axes(x)
         self.mean_ = x.mean(axis=axes, dtype=np.float64)
         self.var_ = x.var(axis=axes, dtype=np.float64)
@@ -201,7 +215,7 @@ class MinMaxScaler(_AxisScaler):
 
     def fit(self, x: Any) -> "MinMaxScaler":
         """Record min and max of ``x`` (the training data). Returns self."""
-        x = _to_numpy(x, f"{self._name()}.fit")
+        x = _training_data(x, f"{self._name()}.fit")
         axes = self._reduce_axes(x)
         self.data_min_ = x.min(axis=axes).astype(np.float64)
         self.data_max_ = x.max(axis=axes).astype(np.float64)
@@ -239,7 +253,7 @@ class _Eigen(_Fitted):
     do not flip sign between runs or machines."""
 
     def _fit_eigen(self, x: Any) -> np.ndarray:
-        x = _to_numpy(x, f"{self._name()}.fit")
+        x = _training_data(x, f"{self._name()}.fit")
         n = len(x)
         if n < 2:
             raise ValueError(f"{self._name()}.fit: needs at least 2 samples to estimate a covariance, got shape {x.shape}")
