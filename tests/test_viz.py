@@ -65,6 +65,17 @@ def test_plot_history_object_and_errors():
         viz.plot_history({"foo": [1, 2]})
 
 
+def test_plot_history_per_epoch_curves_of_different_lengths():
+    # no per-iteration loss; validation stopped one epoch early, accuracies run longer
+    h = {"train_loss": [1.5, 1.0, 0.7], "val_loss": [1.6, 1.2], "train_acc": [0.5, 0.6, 0.7, 0.8]}
+    fig = viz.plot_history(h)
+    lines = _lines(fig.axes[0])
+    np.testing.assert_array_equal(lines["train loss"].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(lines["val loss"].get_xdata(), [1, 2])
+    np.testing.assert_allclose(lines["val loss"].get_ydata(), h["val_loss"])
+    np.testing.assert_array_equal(_lines(fig.axes[1])["train"].get_xdata(), [1, 2, 3, 4])
+
+
 def test_plot_history_of_a_trainer_history(rng):
     train = pytest.importorskip("xgrad.train")
     if not hasattr(train, "Trainer"):

@@ -97,9 +97,10 @@ def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = Fa
                     ax.plot(np.arange(window - 1, len(loss)), sm, lw=2, color="C1", label=f"{window}-iteration mean")
                 ax.set_xlabel("iteration")
             else:
-                ax.plot(epochs, train_loss, marker="o", label="train loss")
+                if train_loss is not None:
+                    ax.plot(epochs[:len(train_loss)], train_loss, marker="o", label="train loss")
                 if val_loss is not None:
-                    ax.plot(epochs, val_loss, marker="s", label="val loss")
+                    ax.plot(epochs[:len(val_loss)], val_loss, marker="s", label="val loss")
                 ax.set_xlabel("epoch")
             ax.set_ylabel("loss")
             ax.set_title("training loss")
