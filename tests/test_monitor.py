@@ -79,6 +79,8 @@ def test_activation_monitor_layer_selection():
         ActivationMonitor(model, bins=0)
     with pytest.raises(ValueError, match="hist_range"):
         ActivationMonitor(model, hist_range=(1, 0))
+    with pytest.raises(ValueError, match="ActivationMonitor: max_values must be >= 1, got 0"):
+        ActivationMonitor(model, max_values=0)  # used to fail later, in the forward pass, dividing by zero
 
     class Pair(nn.Module):
         def forward(self, x):

@@ -96,6 +96,8 @@ class ActivationMonitor(Callback):
             raise ValueError(f"ActivationMonitor: bins must be >= 1, got {bins}")
         if int(every) < 1:
             raise ValueError(f"ActivationMonitor: every must be >= 1, got {every}")
+        if int(max_values) < 1:
+            raise ValueError(f"ActivationMonitor: max_values must be >= 1, got {max_values}")
         if hist_range is not None and not (len(hist_range) == 2 and hist_range[0] < hist_range[1]):
             raise ValueError(f"ActivationMonitor: hist_range must be (low, high) with low < high, got {hist_range!r}")
         self.model = model
