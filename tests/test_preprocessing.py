@@ -144,6 +144,24 @@ def test_pca_variance_fraction_matches_sklearn(rng):
     assert PCA(0.9).fit(x).n_components_ == sk_dec.PCA(0.9, svd_solver="full").fit(x).n_components_
 
 
+def test_pca_variance_fraction_never_exceeds_the_feature_count(rng):
+    # no variance at all: every cumulative ratio is 0, yet at most D components are kept
+    const = np.ones((10, 3))
+    p = PCA(0.9).fit(const)
+    assert p.n_components_ == p.components_.shape[0] == 3
+    np.testing.assert_allclose(p.inverse_transform(p.transform(const)), const, atol=1e-12)
+    x = correlated(rng, d=4)
+    assert PCA(1 - 1e-16).fit(x).n_components_ == 4
+    assert PCA(np.float32(0.5)).fit(x).n_components_ == sk_dec.PCA(0.5, svd_solver="full").fit(x).n_components_
+
+
+@pytest.mark.parametrize("frac", [1.0, 2.0, 0.0, -0.5])
+def test_pca_float_n_components_is_a_fraction(rng, frac):
+    # PCA(1.0) meaning "all the variance" must not silently become one component
+    with pytest.raises(ValueError, match=r"PCA.fit: a float n_components is a fraction of variance in \(0, 1\)"):
+        PCA(frac).fit(correlated(rng))
+
+
 def test_pca_on_images_flattens_and_restores(rng):
     x = rng.normal(size=(50, 2, 3, 3))
     p = PCA(18).fit(x)

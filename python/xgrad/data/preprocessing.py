@@ -282,11 +282,15 @@ class _Eigen(_Fitted):
 def _n_components(where: str, n_components: Any, d: int, evals: np.ndarray) -> int:
     if n_components is None:
         return d
-    if isinstance(n_components, float) and not float(n_components).is_integer():
+    if isinstance(n_components, (float, np.floating)):
+        # A float is always a fraction (as in scikit-learn): PCA(1.0) must not mean one component.
         if not 0.0 < n_components < 1.0:
-            raise ValueError(f"{where}: a float n_components is a fraction of variance in (0, 1), got {n_components}")
+            raise ValueError(f"{where}: a float n_components is a fraction of variance in (0, 1), got "
+                             f"{n_components!r} (pass an int for a number of components)")
         ratio = np.cumsum(evals) / max(evals.sum(), np.finfo(np.float64).tiny)
-        return int(np.searchsorted(ratio, n_components) + 1)
+        # Rounding can leave ratio[-1] just below 1, and data without variance leaves it at 0:
+        # never more components than features.
+        return min(int(np.searchsorted(ratio, n_components) + 1), d)
     if isinstance(n_components, bool) or int(n_components) != n_components or not 1 <= int(n_components) <= d:
         raise ValueError(f"{where}: n_components must be an integer in [1, {d}] (the number of features), "
                          f"a fraction in (0, 1) or None, got {n_components!r}")
@@ -298,8 +302,8 @@ class PCA(_Eigen):
     covariance, ``x_rot = (x - mean) U_k`` (CS231n: ``Xrot_reduced = np.dot(X, U[:, :100])``).
 
     Args:
-        n_components: k, an integer in [1, D]; a float in (0, 1) keeps enough components to explain
-            that fraction of the variance; None keeps all D.
+        n_components: k, an integer in [1, D]; a float in (0, 1) keeps the fewest components that
+            explain at least that fraction of the variance (other floats raise); None keeps all D.
 
     Attributes after ``fit``: ``mean_`` (D,), ``components_`` (k, D) (rows are the principal axes,
     as scikit-learn), ``explained_variance_`` (k,) eigenvalues of the covariance (divisor N - 1),
