@@ -329,6 +329,11 @@ def test_bad_arguments_raise_with_names():
         bad.fit(batches(x, y, 8), epochs=1)
     with pytest.raises(ValueError, match="EarlyStopping: monitor"):
         EarlyStopping(monitor="accuracy")
+    for bad_delta in (float("nan"), -0.1, "0.1", None):  # NaN used to pass: no epoch ever improved
+        with pytest.raises(ValueError, match=f"EarlyStopping: min_delta={bad_delta!r}, expected a finite number"):
+            EarlyStopping(min_delta=bad_delta)
+    with pytest.raises(ValueError, match="EarlyStopping: patience=True"):
+        EarlyStopping(patience=True)
     es = EarlyStopping()
     with pytest.raises(ValueError, match="NaN"):  # val_loss monitored but no validation loader
         Trainer(model, nn.CrossEntropyLoss(), opt, callbacks=[es], progress=False).fit(batches(x, y, 8), epochs=1)

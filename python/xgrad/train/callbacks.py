@@ -30,13 +30,15 @@ class EarlyStopping(Callback):
                  mode: str = "auto", restore_best_weights: bool = False):
         if monitor not in _MONITORS:
             raise ValueError(f"EarlyStopping: monitor={monitor!r}, expected one of {_MONITORS}")
-        if not isinstance(patience, int) or patience < 0:
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 0:
             raise ValueError(f"EarlyStopping: patience={patience!r}, expected an int >= 0")
-        if min_delta < 0:
-            raise ValueError(f"EarlyStopping: min_delta={min_delta}, expected >= 0")
+        # NaN would make every comparison False: no epoch would ever improve and the run would stop
+        if (isinstance(min_delta, bool) or not isinstance(min_delta, (int, float, np.integer, np.floating))
+                or not math.isfinite(min_delta) or min_delta < 0):
+            raise ValueError(f"EarlyStopping: min_delta={min_delta!r}, expected a finite number >= 0")
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"EarlyStopping: mode={mode!r}, expected 'auto', 'min' or 'max'")
-        self.monitor, self.patience, self.min_delta = monitor, patience, float(min_delta)
+        self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
         self.mode = ("max" if monitor.endswith("acc") else "min") if mode == "auto" else mode
         self.restore_best_weights = bool(restore_best_weights)
         self.best = math.inf if self.mode == "min" else -math.inf
@@ -55,7 +57,7 @@ class EarlyStopping(Callback):
         value = float(values[-1])
         if math.isnan(value):
             raise ValueError(f"EarlyStopping: monitor {self.monitor!r} is NaN at epoch {len(values)} "
-                             f"(no validation loader passed to fit?)")
+                             f"(no validation loader passed to fit, or the loss diverged)")
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, len(values), 0
             if self.restore_best_weights:
