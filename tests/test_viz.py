@@ -162,6 +162,10 @@ def test_plot_filters_linear_and_conv(rng):
         viz.plot_filters(rng.standard_normal(5))
     with pytest.raises(IndexError, match="plot_filters"):
         viz.plot_filters(conv, channel=3)
+    with pytest.raises(ValueError, match=r"plot_filters: the weight has no filters \(shape \(0, 784\)\)"):
+        viz.plot_filters(np.zeros((0, 784)))
+    with pytest.raises(ValueError, match="plot_filters: ncols must be >= 1, got -1"):
+        viz.plot_filters(w, ncols=-1)
 
 
 def test_plot_contour_paths_named_function():

@@ -294,6 +294,10 @@ def plot_filters(weight: Any, image_shape: Optional[Sequence[int]] = None, max_f
         raise ValueError(f"plot_filters: max_filters must be >= 1, got {max_filters}")
     images = images[:int(max_filters)]
     n = len(images)
+    if n == 0:
+        raise ValueError(f"plot_filters: the weight has no filters (shape {w.shape})")
+    if ncols is not None and int(ncols) < 1:
+        raise ValueError(f"plot_filters: ncols must be >= 1, got {ncols}")
     ncols = int(ncols) if ncols else int(math.ceil(math.sqrt(n)))
     nrows = int(math.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols + 0.4, 1.2 * nrows + 0.6), squeeze=False)
