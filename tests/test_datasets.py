@@ -507,3 +507,15 @@ def test_make_blobs_centres_and_spreads():
 def test_synthetic_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: make_spiral(noise="0.2"), TypeError, "make_spiral: noise must be a number, got str '0.2'"),
+    (lambda: make_moons(noise=None), TypeError, "make_moons: noise must be a number, got NoneType None"),
+    (lambda: make_blobs(centers=np.array([[np.nan, 0.0]])), ValueError, r"make_blobs: centers must be finite"),
+    (lambda: make_blobs(center_box=(-np.inf, 10.0)), ValueError, r"make_blobs: center_box must be finite"),
+])
+def test_synthetic_non_numbers_and_non_finite_values(call, error, message):
+    # used to be NumPy's unnamed ufunc TypeError, or NaN/Inf points returned without a word
+    with pytest.raises(error, match=message):
+        call()

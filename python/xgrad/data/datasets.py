@@ -443,6 +443,8 @@ def _positive_int(fn: str, name: str, value) -> int:
 
 
 def _non_negative(fn: str, name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}: {name} must be a number, got {type(value).__name__} {value!r}")
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{fn}: {name} must be a finite number >= 0, got {value!r}")
     return float(value)
@@ -506,13 +508,15 @@ def make_blobs(n_samples: int = 300, centers: Union[int, np.ndarray] = 3,
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
         k = _positive_int("make_blobs", "centers", centers)
         lo, hi = float(center_box[0]), float(center_box[1])
-        if not hi > lo:
-            raise ValueError(f"make_blobs: center_box must be (low, high) with low < high, got {center_box!r}")
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+            raise ValueError(f"make_blobs: center_box must be finite (low, high) with low < high, got {center_box!r}")
         c = lo + (hi - lo) * xgrad.rand(k * 2).numpy().astype(np.float64).reshape(k, 2)
     else:
         c = np.asarray(centers, dtype=np.float64)
         if c.ndim != 2 or c.shape[1] != 2 or len(c) == 0:
             raise ValueError(f"make_blobs: centers must be a count or a (K, 2) array, got shape {c.shape}")
+        if not np.isfinite(c).all():
+            raise ValueError(f"make_blobs: centers must be finite, got {c.tolist()}")
         k = len(c)
     std = np.broadcast_to(np.asarray(cluster_std, dtype=np.float64), (k,)) if np.ndim(cluster_std) == 0 \
         else np.asarray(cluster_std, dtype=np.float64)
