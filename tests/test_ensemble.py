@@ -239,3 +239,21 @@ def _after_one_draw(state, n):
     after = xgrad.get_rng_state()
     xgrad.set_rng_state(now)
     return after
+
+
+def test_checkpoint_ensemble_reads_each_file_once(tmp_path, monkeypatch):
+    trainer, x = train_with(lambda m: [], tmp_path, epochs=2)
+    xgrad.save(trainer.model, tmp_path / "plain.npz")
+    reads = []
+    real_load = np.load
+    monkeypatch.setattr(np, "load", lambda path, *a, **k: reads.append(str(path)) or real_load(path, *a, **k))
+    paths = [tmp_path / "epoch_0001.npz", tmp_path / "epoch_0002.npz", tmp_path / "plain.npz"]
+    ens = CheckpointEnsemble(trainer.model, paths)
+    assert sorted(reads) == sorted(str(p) for p in paths)
+    monkeypatch.undo()
+    for state, p in zip(ens.states, paths):
+        # only the model's entries, by the model's names, equal to what the file holds for them
+        assert list(state) == list(trainer.model.state_dict())
+        saved = xgrad.train.checkpoint.read(str(p))[0] if "epoch" in p.name else xgrad.load(p)
+        for k in state:
+            np.testing.assert_array_equal(state[k], saved[k])

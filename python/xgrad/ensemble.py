@@ -218,16 +218,12 @@ class CheckpointEnsemble(_StateEnsemble):
         own = model.state_dict()
         self.states = []
         for p in self.paths:
-            data = _load(p)
-            if "__meta__" in data:
-                state, _ = _ckpt.read(p)
-            else:
-                state = data
+            state = _ckpt.model_state(_load(p))
             problems = [k for k in own if k not in state or state[k].shape != own[k].shape
                         or state[k].dtype != own[k].dtype]
             if problems or set(state) - set(own):
                 model.load_state_dict(state)  # raises, listing every difference
-            self.states.append(OrderedDict(state))
+            self.states.append(state)
 
     def __repr__(self) -> str:
         return f"CheckpointEnsemble({len(self.paths)} checkpoints)"

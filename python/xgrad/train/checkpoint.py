@@ -106,13 +106,20 @@ def read(path: str) -> Tuple["OrderedDict[str, np.ndarray]", Dict[str, Any]]:
     if _META not in data:
         raise ValueError(f"Trainer.resume: {path} is an .npz but not a Trainer checkpoint (no {_META} entry; "
                          f"a plain state dict loads with model.load_state_dict(xgrad.load(path)))")
-    meta = json.loads(data.pop(_META).tobytes().decode("utf-8"))
+    meta = json.loads(data[_META].tobytes().decode("utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"Trainer.resume: {path} has format {meta.get('format')!r}, expected {FORMAT!r}")
     arrays = {k: v for k, v in data.items() if k.startswith("arr/")}
     decoded = {k: _decode(v, arrays) for k, v in meta.items() if k != "format"}
-    model_state = OrderedDict((k[len("model/"):], v) for k, v in data.items() if k.startswith("model/"))
-    return model_state, decoded
+    return model_state(data), decoded
+
+
+def model_state(data: Dict[str, np.ndarray]) -> "OrderedDict[str, np.ndarray]":
+    """The model's state dict in the arrays of a loaded file: the ``model/`` entries of a Trainer
+    checkpoint, or the whole dict of a plain ``xgrad.save`` file."""
+    if _META not in data:
+        return OrderedDict(data)
+    return OrderedDict((k[len("model/"):], v) for k, v in data.items() if k.startswith("model/"))
 
 
 def filename(epoch: int) -> str:
