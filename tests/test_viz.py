@@ -198,6 +198,12 @@ def test_plot_contour_paths_callable_and_errors():
         viz.plot_contour_paths("nope", {})
     with pytest.raises(ValueError, match="shape"):
         viz.plot_contour_paths("bowl", {"bad": np.zeros((3, 3))})
+    with pytest.raises(ValueError, match=r"plot_contour_paths: path 'empty' .*T >= 1, got \(0, 2\)"):
+        viz.plot_contour_paths("bowl", {"empty": np.zeros((0, 2))})
+    with pytest.raises(ValueError, match="plot_contour_paths: levels and resolution must be >= 2.*levels=1"):
+        viz.plot_contour_paths("bowl", {}, levels=1)
+    with pytest.raises(ValueError, match="plot_contour_paths: levels and resolution.*resolution=1"):
+        viz.plot_contour_paths("bowl", {}, resolution=1)
     with pytest.raises(TypeError, match="plot_contour_paths"):
         viz.plot_contour_paths(3, {}, xlim=(0, 1), ylim=(0, 1))
 

@@ -357,9 +357,12 @@ def plot_contour_paths(fn: Union[str, Callable], paths: Mapping[str, Any], xlim:
         if isinstance(p, tuple) and len(p) == 2 and np.ndim(p[0]) == 2:
             p = p[0]
         arr = np.asarray(p, dtype=np.float64)
-        if arr.ndim != 2 or arr.shape[1] != 2:
-            raise ValueError(f"plot_contour_paths: path {label!r} must have shape (T, 2), got {arr.shape}")
+        if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
+            raise ValueError(f"plot_contour_paths: path {label!r} must have shape (T, 2) with T >= 1, got {arr.shape}")
         clean[str(label)] = arr
+    if int(levels) < 2 or int(resolution) < 2:
+        raise ValueError(f"plot_contour_paths: levels and resolution must be >= 2, got levels={levels}, "
+                         f"resolution={resolution}")
     minimum = None
     if isinstance(fn, str):
         from .optim import playground
