@@ -41,10 +41,8 @@ def make_loaders(kind):
     xv, yv = data(n=40, seed=1)
     if kind == "local":
         return ShuffledLoader(x, y, 16), [(xv, yv)]
-    DataLoader = getattr(getattr(xgrad, "data", None), "DataLoader", None)
-    if DataLoader is None:
-        pytest.skip("xgrad.data.DataLoader is not in this tree yet")
-    return DataLoader((x, y), batch_size=16, shuffle=True), DataLoader((xv, yv), batch_size=40)
+    return (xgrad.data.DataLoader((x, y), batch_size=16, shuffle=True),
+            xgrad.data.DataLoader((xv, yv), batch_size=40))
 
 
 def build(config, seed, checkpoint_dir=None):

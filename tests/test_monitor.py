@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import xgrad
-from xgrad import nn
+from xgrad import nn, train
 from xgrad.monitor import ActivationMonitor, GradientMonitor, UpdateRatioMonitor
 
 
@@ -237,9 +237,6 @@ def test_monitor_sources_and_errors():
 
 
 def test_monitors_as_trainer_callbacks(rng):
-    train = pytest.importorskip("xgrad.train")
-    if not hasattr(train, "Trainer"):
-        pytest.skip("xgrad.train.Trainer is not in the tree yet")
     model = _mlp()
     opt = xgrad.optim.SGD(model.parameters(), lr=0.1)
     x = rng.standard_normal((40, 6)).astype(np.float32)
@@ -255,9 +252,6 @@ def test_monitors_as_trainer_callbacks(rng):
 
 
 def test_monitors_resume_with_the_trainer_checkpoint(rng, tmp_path):
-    train = pytest.importorskip("xgrad.train")
-    if not hasattr(train, "Trainer"):
-        pytest.skip("xgrad.train.Trainer is not in the tree yet")
     x = rng.standard_normal((30, 6)).astype(np.float32)
     y = rng.integers(0, 3, 30)
     batches = [(x[i:i + 10], y[i:i + 10]) for i in range(0, 30, 10)]
