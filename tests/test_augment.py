@@ -468,3 +468,18 @@ def test_mixup_as_trainer_batch_transform(rng):
     history = trainer.fit(xgrad.data.DataLoader((x, y), batch_size=8, shuffle=True), epochs=1)
     assert len(seen) == 4 and all(t is xgrad.Tensor and 0.0 <= lam <= 1.0 for t, lam in seen)
     assert np.all(np.isfinite(history.loss))
+
+
+# ------------------------------------------------------------------------------------------ docs
+
+def test_every_public_transform_method_has_a_docstring():
+    import inspect
+    missing = []
+    for name in A.__all__:
+        obj = getattr(A, name)
+        if not inspect.getdoc(obj):
+            missing.append(name)
+        if inspect.isclass(obj):
+            missing += [f"{name}.{m}" for m in ("__call__", "get_params")
+                        if m in vars(obj) and not inspect.getdoc(getattr(obj, m))]
+    assert missing == []

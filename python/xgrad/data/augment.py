@@ -225,12 +225,16 @@ class _Transform:
     name = "transform"
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """The per-sample parameters this transform would draw for a batch of ``shape``
+        (N, C, H, W), as NumPy arrays keyed by the functional form's argument names."""
         raise NotImplementedError
 
     def _apply(self, x: Batch, params: Params) -> Batch:
         raise NotImplementedError
 
     def __call__(self, x: Batch) -> Batch:
+        """Transform the batch ``x`` (N, C, H, W) with fresh per-sample parameters; NumPy in,
+        NumPy out; Tensor in, Tensor out (no autograd history)."""
         # Checks and converts once (before any draw); the functional form then gets a Tensor.
         t, np_in = _to_core(x, self.name)
         return _from_core(self._apply(t, self.get_params(tuple(t.shape))), np_in)
@@ -256,6 +260,7 @@ class RandomHorizontalFlip(_Transform):
         self.p = p
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"flip": (N,) bool}`` for a batch of shape (N, C, H, W): one coin of probability ``p`` per image."""
         n = _shape4(shape, self.name)[0]
         return {"flip": np.asarray(_aug.bernoulli(n, self.p), dtype=bool)}
 
@@ -283,6 +288,8 @@ class RandomCrop(_Transform):
         self.padding = int(padding)
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"top": (N,) int64, "left": (N,) int64}``: window corners in padded coordinates,
+        uniform in ``[0, H + 2 padding - h]`` and ``[0, W + 2 padding - w]``, for a batch of shape (N, C, H, W)."""
         n, _, height, width = _shape4(shape, self.name)
         h, w, p = self.size[0], self.size[1], self.padding
         if h > height + 2 * p or w > width + 2 * p:
@@ -312,6 +319,8 @@ class RandomTranslate(_Transform):
             raise ValueError(f"RandomTranslate: max_shift must be >= 0, got {max_shift!r}")
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"dy": (N,) int64, "dx": (N,) int64}``, uniform in ``[-max_shift, max_shift]``, for a
+        batch of shape (N, C, H, W)."""
         n = _shape4(shape, self.name)[0]
         my, mx = self.max_shift
         return {"dy": np.asarray(_aug.randint_closed(n, -my, my), dtype=np.int64),
@@ -334,6 +343,7 @@ class RandomRotation(_Transform):
         self.degrees = _symmetric_range(degrees, self.name, "degrees")
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"angle": (N,) float64}`` in degrees, uniform in the range, for a batch of shape (N, C, H, W)."""
         n = _shape4(shape, self.name)[0]
         return {"angle": np.asarray(_aug.uniform(n, *self.degrees))}
 
@@ -400,6 +410,9 @@ class RandomAffine(_Transform):
         self.stretch = stretch
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``angle``, ``tx``, ``ty`` (pixels), ``scale``, ``stretch``, ``shear_x``, ``shear_y``
+        (degrees), each (N,) float64 (identity values for the parts switched off), for a batch of
+        shape (N, C, H, W)."""
         n, _, height, width = _shape4(shape, self.name)
         zeros, ones = np.zeros(n), np.ones(n)
         angle = np.asarray(_aug.uniform(n, *self.degrees))
@@ -448,6 +461,9 @@ class ColorJitter(_Transform):
         self.saturation = rng(saturation, "saturation")
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"order": (N, 3) int64}`` (a random order of the three operations per image) and an
+        (N,) float64 factor for each of ``brightness``, ``contrast``, ``saturation`` that is switched
+        on, for a batch of shape (N, C, H, W)."""
         n, c = _shape4(shape, self.name)[:2]
         if self.saturation is not None and c != 3:
             raise ValueError(f"ColorJitter: saturation needs 3-channel (RGB) images, got shape {tuple(shape)}; "
@@ -482,6 +498,8 @@ class Cutout(_Transform):
         self.size = int(size)
 
     def get_params(self, shape: Sequence[int]) -> Params:
+        """Draw ``{"cy": (N,) int64, "cx": (N,) int64}``: square centres uniform over the pixels, for a
+        batch of shape (N, C, H, W)."""
         n, _, height, width = _shape4(shape, self.name)
         return {"cy": np.asarray(_aug.randint_closed(n, 0, height - 1), dtype=np.int64),
                 "cx": np.asarray(_aug.randint_closed(n, 0, width - 1), dtype=np.int64)}
@@ -505,6 +523,7 @@ class Compose:
         self.transforms = transforms
 
     def __call__(self, x: Batch) -> Batch:
+        """Apply each transform in turn to ``x``."""
         for t in self.transforms:
             x = t(x)
         return x
