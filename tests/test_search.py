@@ -239,6 +239,21 @@ def test_results_table_and_arrays():
     assert res.best.score == np.nanmax(arr["score"])
 
 
+def test_table_rows_stay_on_one_line_with_multiline_errors():
+    def objective(params):
+        if params["a"] == 2:
+            raise ValueError("shapes differ:\n  (3, 4)\n  | (4, 3)")
+        return params["a"]
+
+    res = grid_search(objective, {"a": [1, 2]})
+    md = res.to_markdown().splitlines()
+    assert len(md) == 2 + 2
+    assert md[-1].endswith("| ValueError: shapes differ: (3, 4) \\| (4, 3) |")
+    assert all(line.count(" | ") == md[0].count(" | ") for line in md[2:])
+    assert len(res.to_text().splitlines()) == 2 + 2
+    assert res[1].error == "ValueError: shapes differ:\n  (3, 4)\n  | (4, 3)"
+
+
 # ---------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("make, match", [

@@ -169,7 +169,8 @@ class SearchResults(Sequence[Trial]):
         if top is not None:
             trials = trials[:top]
         for rank, t in enumerate(trials, 1):
-            err = t.error or ("" if t.ok else "non-finite score")
+            # one line per row: a multi-line message (e.g. a shape error) would split the table
+            err = " ".join((t.error or ("" if t.ok else "non-finite score")).split())
             row = [str(rank) if t.ok else "-", str(t.index)] + ([str(t.round)] if rounds else [])
             row += [_fmt(t.params.get(n, "")) for n in names]
             row += [_fmt(t.score)] + [_fmt(t.metrics.get(m, "")) for m in metric_names]
