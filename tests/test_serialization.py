@@ -52,3 +52,16 @@ def test_load_checks_names_shapes_dtypes(tmp_path):
         xgrad.load(tmp_path / "junk.npz")
     with pytest.raises(FileNotFoundError):
         xgrad.load(tmp_path / "missing.npz")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_saved_file_gets_the_mode_a_plain_write_would(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        xgrad.save(nn.Linear(3, 2), tmp_path / "model.npz")
+        np.savez(tmp_path / "plain.npz", w=np.ones(3))
+    finally:
+        os.umask(old)
+    mode = os.stat(tmp_path / "model.npz").st_mode & 0o777
+    assert mode == 0o666 & ~umask == os.stat(tmp_path / "plain.npz").st_mode & 0o777

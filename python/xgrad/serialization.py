@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 import zipfile
 from collections import OrderedDict
 from typing import Any, Dict, Union
@@ -31,6 +31,18 @@ def _arrays(obj: Any) -> "OrderedDict[str, np.ndarray]":
     return out
 
 
+def _create_temp(directory: str) -> "tuple[int, str]":
+    """A new file in ``directory`` opened for writing, created with mode 0o666 less the umask (as
+    ``open`` and ``np.savez`` would; ``tempfile.mkstemp``'s 0o600 would survive the rename and make
+    every checkpoint private to its owner)."""
+    while True:
+        tmp = os.path.join(directory, f".xgrad-save-{secrets.token_hex(8)}.npz.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+
+
 def save(obj: Any, path: PathLike) -> None:
     """Write a Module's ``state_dict()`` (or any dict of tensors / arrays / numbers) to ``path`` as
     an uncompressed ``.npz``. The file is written to a temporary file in the same directory and
@@ -39,7 +51,7 @@ def save(obj: Any, path: PathLike) -> None:
     arrays = _arrays(obj)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".xgrad-save-", suffix=".npz.tmp", dir=directory)
+    fd, tmp = _create_temp(directory)
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
