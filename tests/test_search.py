@@ -273,6 +273,9 @@ def test_table_rows_stay_on_one_line_with_multiline_errors():
     (lambda: random_search(_identity_score, SPACE, 3, n_jobs=0), r"random_search: n_jobs must be"),
     (lambda: coarse_to_fine(_identity_score, SPACE, rounds=0), r"coarse_to_fine: rounds must be a positive"),
     (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials=[3]), r"coarse_to_fine: n_trials must"),
+    (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials=5.0), r"coarse_to_fine: n_trials must.*5\.0"),
+    (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials="20"), r"coarse_to_fine: n_trials must.*'20'"),
+    (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials=None), r"coarse_to_fine: n_trials must.*None"),
     (lambda: coarse_to_fine(_identity_score, {"a": 1}), r"coarse_to_fine: space has no searched parameter"),
     (lambda: coarse_to_fine(_identity_score, SPACE, margin=-1), r"coarse_to_fine: margin must be"),
 ])

@@ -232,7 +232,10 @@ def coarse_to_fine(objective: Objective, space: Mapping[str, Any], rounds: int =
     if isinstance(n_trials, (numbers.Integral, np.integer)) and not isinstance(n_trials, bool):
         per_round_trials = [_check_n_trials(owner, "n_trials", n_trials)] * rounds
     else:
-        per_round_trials = list(n_trials)  # type: ignore[arg-type]
+        if isinstance(n_trials, (str, bytes)) or not isinstance(n_trials, (Sequence, np.ndarray)):
+            raise ValueError(f"{owner}: n_trials must be a positive integer or one count per round, "
+                             f"got {n_trials!r}")
+        per_round_trials = list(n_trials)
         if len(per_round_trials) != rounds:
             raise ValueError(f"{owner}: n_trials must be an int or hold one count per round "
                              f"({rounds}), got {len(per_round_trials)} counts")
