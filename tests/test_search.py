@@ -64,6 +64,8 @@ def test_grid_cuts_distributions_into_points():
     assert len(res) == 4 * 3 * 4
     with pytest.raises(ValueError, match=r"grid_search: space\['lr'\].*points"):
         grid_search(_identity_score, {"lr": LogUniform(1e-4, 1e-1)})
+    with pytest.raises(ValueError, match=r"grid_search: points names \['l_r'\], which are not in the space \['lr', 'p'\]"):
+        grid_search(_identity_score, {"lr": [1e-3, 1e-2], "p": Uniform(0, 1)}, points={"p": 3, "l_r": 4})
 
 
 # ---------------------------------------------------------------- sampling

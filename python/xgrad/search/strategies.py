@@ -120,6 +120,10 @@ def grid_search(objective: Objective, space: Mapping[str, Any], *, points: Union
     owner = "grid_search"
     n_jobs = _check_common(owner, objective, mode, n_jobs, client, seed, threads_per_trial)
     space = check_space(space, owner)
+    if isinstance(points, Mapping):
+        unknown = sorted(str(k) for k in points if k not in space)
+        if unknown:  # a misspelt name would silently leave its axis uncut
+            raise ValueError(f"{owner}: points names {unknown}, which are not in the space {sorted(space)}")
     axes: Dict[str, List[Any]] = {}
     for name, spec in space.items():
         if isinstance(spec, list):
