@@ -483,3 +483,23 @@ def test_every_public_transform_method_has_a_docstring():
             missing += [f"{name}.{m}" for m in ("__call__", "get_params")
                         if m in vars(obj) and not inspect.getdoc(getattr(obj, m))]
     assert missing == []
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    # NaN/Inf parameters used to give black or NaN images without a word
+    (lambda x: A.rotate(x, np.nan), ValueError, r"affine: angle must be finite, got nan"),
+    (lambda x: A.affine(x, translate=([0.0, np.inf], 0.0)), ValueError, r"affine: tx must be finite, got inf \(sample 1\)"),
+    (lambda x: A.affine(x, scale=np.inf), ValueError, r"affine: scale must be finite, got inf"),
+    (lambda x: A.adjust_color(x, brightness=[1.0, np.inf]), ValueError, r"adjust_color: brightness must be finite"),
+    # fractional offsets used to be truncated silently
+    (lambda x: A.crop(x, 4, 1, [1.5, 0], 0), ValueError, r"crop: top must be whole numbers, got 1.5 \(sample 0\)"),
+    (lambda x: A.translate(x, np.nan, 0), ValueError, r"translate: dy must be whole numbers, got nan"),
+    (lambda x: A.hflip(x, [0.5, 1.0]), ValueError, r"hflip: flip must be whole numbers, got 0.5"),
+    (lambda x: A.hflip(x, ["a", "b"]), TypeError, r"hflip: flip must be numbers"),
+])
+def test_functional_parameters_must_be_finite_and_whole_where_needed(call, error, pattern):
+    x = np.ones((2, 1, 4, 4), np.float32)
+    with pytest.raises(error, match=pattern):
+        call(x)
+    # whole floats are fine where integers are expected
+    np.testing.assert_array_equal(A.cutout(x, 2, 1.0, 2.0), A.cutout(x, 2, 1, 2))

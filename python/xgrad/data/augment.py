@@ -67,8 +67,22 @@ def _shape4(shape: Any, name: str) -> Tuple[int, int, int, int]:
 
 
 def _per_sample(values: Any, n: int, name: str, what: str, dtype: Any) -> list:
-    """One value per sample as a list for the C++ call (a scalar is repeated)."""
-    a = np.asarray(values, dtype=dtype)
+    """One value per sample as a list for the C++ call (a scalar is repeated). NaN/Inf (which
+    blank or poison an image without a word) and fractional offsets (which a cast would
+    truncate) are refused."""
+    raw = np.asarray(values)
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: {what} must be numbers, got {values!r}")
+    if raw.dtype.kind == "f":
+        bad = ~np.isfinite(raw)
+        if np.dtype(dtype).kind in "iu":
+            bad |= np.isfinite(raw) & (raw != np.round(raw))
+        if bad.any():
+            first = raw.reshape(-1)[np.argmax(bad.reshape(-1))]
+            kind = "finite" if np.dtype(dtype).kind == "f" else "whole numbers"
+            raise ValueError(f"{name}: {what} must be {kind}, got {float(first)}"
+                             + (f" (sample {int(np.argmax(bad))})" if raw.ndim == 1 else ""))
+    a = raw.astype(dtype)
     if a.ndim == 0:
         a = np.full(n, a, dtype=dtype)
     if a.shape != (n,):
