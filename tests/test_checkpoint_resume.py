@@ -220,6 +220,11 @@ def test_resume_checks_the_model_and_changes_nothing_on_mismatch(tmp_path):
     t = Trainer(same.model, nn.CrossEntropyLoss(), same.optimizer, same.scheduler, progress=False)
     with pytest.raises(ValueError, match="EarlyStopping as callback 0, the trainer has nothing there"):
         t.resume(path)
+    # a stateful callback the checkpoint knows nothing about is allowed, but not silently
+    extra = Trainer(same.model, nn.CrossEntropyLoss(), same.optimizer, same.scheduler,
+                    callbacks=same.callbacks + [ExponentialMovingAverage(same.model)], progress=False)
+    with pytest.warns(UserWarning, match=r"no state for callback\(s\) 3 \(ExponentialMovingAverage\); they start fresh"):
+        extra.resume(path)
 
 
 def test_resume_rejects_missing_and_foreign_files(tmp_path):

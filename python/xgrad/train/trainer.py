@@ -439,6 +439,9 @@ class Trainer:
                 got = type(self.callbacks[i]).__name__ if i < len(self.callbacks) else "nothing"
                 raise ValueError(f"Trainer.resume: the checkpoint {path} has a {entry['class']} as callback {i}, "
                                  f"the trainer has {got} there (pass the same callbacks in the same order)")
+        saved = {entry["index"] for entry in cb_states}
+        fresh = [f"{i} ({type(cb).__name__})" for i, cb in enumerate(self.callbacks)
+                 if i not in saved and hasattr(cb, "state_dict") and hasattr(cb, "load_state_dict")]
         history = History.from_dict(meta["history"])
 
         self.model.load_state_dict(model_state)
@@ -454,6 +457,11 @@ class Trainer:
         self.stop_training = bool(meta.get("stop_training", False))
         self.history = history
         self.last_checkpoint = path
+        if fresh:
+            # allowed (e.g. a monitor added for the rest of the run), but then the run is not the
+            # uninterrupted one for those callbacks
+            warnings.warn(f"Trainer.resume: the checkpoint {path} holds no state for callback(s) "
+                          f"{', '.join(fresh)}; they start fresh", stacklevel=2)
         return self
 
 
