@@ -179,6 +179,21 @@ def test_overfit_small_subset_memorises_twenty_examples(rng):
     assert model.training  # mode restored
 
 
+def test_overfit_small_subset_with_lbfgs_gets_a_closure(rng):
+    x = rng.standard_normal((20, 10)).astype(np.float64)
+    y = rng.integers(0, 4, 20)
+    model = nn.Sequential(nn.Linear(10, 32), nn.Tanh(), nn.Linear(32, 4)).to(xgrad.float64)
+    with xgrad.no_grad():
+        start = _numpy_ce(model(xgrad.tensor(x)).numpy(), y)
+    res = overfit_small_subset(model, x, y, steps=15, optimizer=xgrad.optim.LBFGS(model.parameters()))
+    assert res.passed, str(res)
+    assert res.losses[0] == pytest.approx(start, rel=1e-9)  # recorded before the first step
+    with xgrad.no_grad():
+        logits = model(xgrad.tensor(x)).numpy()
+    assert np.mean(logits.argmax(1) == y) == 1.0
+    assert res.final_loss == pytest.approx(_numpy_ce(logits, y), rel=1e-9)
+
+
 def test_overfit_small_subset_minibatches_repeat_with_the_seed(rng):
     x = rng.standard_normal((20, 10)).astype(np.float32)
     y = rng.integers(0, 3, 20)

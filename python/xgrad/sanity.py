@@ -238,7 +238,8 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
         x, y: the subset and its integer labels.
         steps: optimizer steps (full batch unless ``batch_size`` is given; minibatches then cycle
             in a fixed order drawn from xgrad's generator).
-        optimizer: default ``xgrad.optim.Adam(model.parameters(), lr=lr)`` without weight decay.
+        optimizer: default ``xgrad.optim.Adam(model.parameters(), lr=lr)`` without weight decay; one
+            whose ``step`` needs a closure (``LBFGS``, ``Newton``) gets one recomputing the batch loss.
         loss_fn: default ``CrossEntropyLoss()``.
         target_accuracy: the training accuracy to reach (1.0: every example right).
         loss_threshold: also require the final loss below this (default: none).
@@ -263,6 +264,7 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
         raise ValueError(f"{who}: batch_size must be in [1, {n}], got {batch_size}")
     from . import optim
     from ._tensor import randperm
+    from .train.trainer import _needs_closure
 
     if optimizer is None:
         optimizer = optim.Adam(model.parameters(), lr=lr)
@@ -282,6 +284,7 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
     accs = np.full(steps, np.nan)
     bs = n if batch_size is None else int(batch_size)
     order = np.arange(n) if bs == n else randperm(n)
+    closure_step = _needs_closure(optimizer)  # L-BFGS, Newton: step(closure) re-evaluates the loss
     steps_to_target = None
     diverged = False
     done = steps
@@ -293,11 +296,26 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
                 start = (s * bs) % n
                 idx = np.take(order, np.arange(start, start + bs), mode="wrap")
                 xb, yb = tensor(np.ascontiguousarray(x_np[idx])), labels[idx]
-            out = model(xb)
-            loss = loss_fn(out, yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            if closure_step:
+                first: list = []
+
+                def closure(xb: Any = xb, yb: Any = yb, first: list = first) -> Tensor:
+                    optimizer.zero_grad()
+                    o = model(xb)
+                    value = loss_fn(o, yb)
+                    value.backward()
+                    if not first:  # the loss and scores before the step, as recorded for other optimizers
+                        first.append((o, value))
+                    return value
+
+                optimizer.step(closure)
+                out, loss = first[0]
+            else:
+                out = model(xb)
+                loss = loss_fn(out, yb)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
             losses[s] = float(loss.item())
             accs[s] = float(np.mean(np.asarray(out).argmax(axis=1) == yb))
             if not np.isfinite(losses[s]):
