@@ -97,6 +97,7 @@ def np_color(x, brightness, contrast, saturation, order):
 def test_flip_matches_numpy(rng, dtype):
     x = images(rng, dtype=dtype)
     t = RandomHorizontalFlip(0.5)
+    xgrad.manual_seed(0)
     params = t.get_params(x.shape)
     expected = np.where(params["flip"][:, None, None, None], x[..., ::-1], x)
     np.testing.assert_array_equal(A.hflip(x, params["flip"]), expected)
@@ -342,8 +343,16 @@ def test_mixup_blends_with_a_permutation(rng):
     assert sorted(yb.tolist()) == list(range(16))  # y = arange, so y_b is the permutation itself
     np.testing.assert_allclose(xm, lam * x + (1 - lam) * x[yb], rtol=1e-6)
     assert 0.0 <= lam <= 1.0 and xm.dtype == x.dtype
-    xt, _, _, lam_t = mixup(xgrad.tensor(x), y, alpha=0.4)
-    assert isinstance(xt, xgrad.Tensor)
+    # the same seed repeats lam and the permutation, for NumPy and Tensor input alike
+    xgrad.manual_seed(21)
+    xm1, _, yb1, lam1 = mixup(x, y, alpha=0.4)
+    np.random.seed(1)  # NumPy's global generator must play no part
+    xgrad.manual_seed(21)
+    xt, _, ybt, lam_t = mixup(xgrad.tensor(x), y, alpha=0.4)
+    assert isinstance(xt, xgrad.Tensor) and xt.requires_grad is False
+    assert lam_t == lam1
+    np.testing.assert_array_equal(ybt, yb1)
+    np.testing.assert_array_equal(xt.numpy(), xm1)
     xm0, _, yb0, lam0 = mixup(x, y, alpha=0.0)
     assert lam0 == 1.0
     np.testing.assert_array_equal(xm0, x)
@@ -403,7 +412,9 @@ def test_dataloader_transform():
     y = np.arange(8)
     loader = xgrad.data.DataLoader((x, y), batch_size=4, transform=RandomHorizontalFlip(1.0))
     xb, yb = next(iter(loader))
-    np.testing.assert_array_equal(np.asarray(xb.numpy() if isinstance(xb, xgrad.Tensor) else xb), x[:4, ..., ::-1])
+    assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32 and yb.dtype == np.int64
+    np.testing.assert_array_equal(xb.numpy(), x[:4, ..., ::-1])
+    np.testing.assert_array_equal(yb, y[:4])
 
 
 # ------------------------------------------------------------------------------------------ errors
