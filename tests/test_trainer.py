@@ -351,3 +351,24 @@ def test_history_round_trips_through_a_dict():
     assert math.isnan(g.val_loss[0])
     with pytest.raises(KeyError, match="no metric"):
         h["accuracy"]
+
+
+def test_public_api_of_training_ensembles_and_monitors_has_docstrings():
+    import inspect
+
+    from xgrad import ensemble, monitor, serialization
+    from xgrad.train import callback, callbacks, checkpoint, history, trainer
+
+    missing = []
+    for mod in (callback, callbacks, checkpoint, history, trainer, ensemble, monitor, serialization):
+        for name, obj in vars(mod).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:
+                continue
+            if inspect.isfunction(obj) and not obj.__doc__:
+                missing.append(f"{mod.__name__}.{name}")
+            if inspect.isclass(obj):
+                for attr, value in vars(obj).items():
+                    fn = value.fget if isinstance(value, property) else value
+                    if not attr.startswith("_") and callable(fn) and not fn.__doc__:
+                        missing.append(f"{mod.__name__}.{name}.{attr}")
+    assert not missing, f"public API without a docstring (Jupyter help shows nothing): {missing}"

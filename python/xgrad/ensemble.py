@@ -165,9 +165,11 @@ class SnapshotEnsemble(Callback, _StateEnsemble):
         return epoch >= self.start and (epoch - self.start) % self.every == 0
 
     def on_fit_begin(self, trainer: Any) -> None:
+        """Remember the trained model (``predict`` loads the snapshots into it)."""
         self.model = trainer.model
 
     def on_epoch_end(self, trainer: Any) -> None:
+        """Take a snapshot if this epoch is one of the chosen ones."""
         self.model = trainer.model
         if self._wanted(int(trainer.epoch)):
             self.add(trainer.model, int(trainer.epoch))
@@ -181,9 +183,11 @@ class SnapshotEnsemble(Callback, _StateEnsemble):
             del self.states[0], self.snapshot_epochs[0]
 
     def state_dict(self) -> Dict[str, Any]:
+        """The snapshots and their epochs (saved in Trainer checkpoints)."""
         return {"snapshot_epochs": list(self.snapshot_epochs), "states": [dict(s) for s in self.states]}
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned."""
         self.snapshot_epochs = [int(e) for e in state["snapshot_epochs"]]
         self.states = [OrderedDict(s) for s in state["states"]]
 
@@ -277,12 +281,15 @@ class ExponentialMovingAverage(Callback):
         self.num_updates += 1
 
     def on_after_step(self, trainer: Any) -> None:
+        """One ``update()`` after every optimizer step."""
         self.update()
 
     def state_dict(self) -> Dict[str, Any]:
+        """decay, number of updates and the averaged weights (saved in Trainer checkpoints)."""
         return {"decay": self.decay, "num_updates": self.num_updates, "shadow": dict(self.shadow)}
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned; names and shapes must match the model."""
         shadow = state["shadow"]
         own = _copy_state(self.model)
         diff = sorted(set(own) ^ set(shadow))

@@ -394,6 +394,7 @@ class GradientMonitor(Callback):
         return np.sqrt(np.nansum(stacked ** 2, axis=0))
 
     def on_before_step(self, trainer: Any) -> None:
+        """``record`` the gradients of this step, labelled with ``trainer.iteration``."""
         self.record(getattr(trainer, "iteration", None))
 
     def state_dict(self) -> Dict[str, Any]:
@@ -496,9 +497,11 @@ class UpdateRatioMonitor(Callback):
                            for n, v in self.ratios.items())
 
     def on_before_step(self, trainer: Any) -> None:
+        """``before_step``: copy the weights if this step is recorded."""
         self.before_step(getattr(trainer, "iteration", None))
 
     def on_after_step(self, trainer: Any) -> None:
+        """``after_step``: the ratios of this step."""
         self.after_step()
 
     def state_dict(self) -> Dict[str, Any]:

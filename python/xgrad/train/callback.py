@@ -23,16 +23,23 @@ from typing import Any
 class Callback:
     """Base class with a no-op for every hook of the training loop (see the module docstring)."""
 
-    def on_fit_begin(self, trainer: Any) -> None: ...
+    def on_fit_begin(self, trainer: Any) -> None:
+        """Once, when ``fit`` starts (also after ``resume``)."""
 
-    def on_epoch_begin(self, trainer: Any) -> None: ...
+    def on_epoch_begin(self, trainer: Any) -> None:
+        """Before the first batch of an epoch (``trainer.epoch``: epochs completed so far)."""
 
-    def on_before_step(self, trainer: Any) -> None: ...
+    def on_before_step(self, trainer: Any) -> None:
+        """After ``loss.backward()``, before ``optimizer.step()``: gradients are in ``p.grad``."""
 
-    def on_after_step(self, trainer: Any) -> None: ...
+    def on_after_step(self, trainer: Any) -> None:
+        """Right after ``optimizer.step()``: the parameters hold their new values."""
 
-    def on_batch_end(self, trainer: Any) -> None: ...
+    def on_batch_end(self, trainer: Any) -> None:
+        """After a batch is recorded (``trainer.iteration``, ``trainer.last_loss`` updated)."""
 
-    def on_epoch_end(self, trainer: Any) -> None: ...
+    def on_epoch_end(self, trainer: Any) -> None:
+        """After validation and the scheduler step; the epoch's metrics are in ``trainer.history``."""
 
-    def on_fit_end(self, trainer: Any) -> None: ...
+    def on_fit_end(self, trainer: Any) -> None:
+        """Once, when ``fit`` has run its epochs (not after an exception)."""

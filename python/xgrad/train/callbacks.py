@@ -53,6 +53,8 @@ class EarlyStopping(Callback):
         return value > self.best + self.min_delta
 
     def on_epoch_end(self, trainer: Any) -> None:
+        """Compare the epoch's ``monitor`` value with the best so far; stop after ``patience``
+        epochs without improvement."""
         values = getattr(trainer.history, self.monitor)
         value = float(values[-1])
         if math.isnan(value):
@@ -69,6 +71,7 @@ class EarlyStopping(Callback):
                 trainer.stop_training = True
 
     def on_fit_end(self, trainer: Any) -> None:
+        """With ``restore_best_weights``, load the best epoch's weights into the model."""
         if self.restore_best_weights and self._best_state is not None:
             trainer.model.load_state_dict(self._best_state)
 
@@ -79,6 +82,7 @@ class EarlyStopping(Callback):
                 "best_state": None if self._best_state is None else dict(self._best_state)}
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned."""
         self.best, self.best_epoch = float(state["best"]), int(state["best_epoch"])
         self.wait, self.stopped_epoch = int(state["wait"]), int(state["stopped_epoch"])
         best = state.get("best_state")

@@ -30,9 +30,12 @@ class History:
 
     # ------------------------------------------------------------ recording (used by the Trainer)
     def record_iteration(self, loss: float) -> None:
+        """Append one mini-batch's training loss to ``loss``."""
         self._loss.append(float(loss))
 
     def record_epoch(self, **values: float) -> None:
+        """Append one epoch's metrics (keywords among train_loss, train_acc, val_loss, val_acc,
+        lr; a metric not given is NaN for that epoch)."""
         unknown = set(values) - set(_PER_EPOCH)
         if unknown:
             raise ValueError(f"History.record_epoch: unknown metric(s) {sorted(unknown)} (known: {list(_PER_EPOCH)})")
@@ -42,30 +45,37 @@ class History:
     # ------------------------------------------------------------ the arrays
     @property
     def loss(self) -> np.ndarray:
+        """(iterations,) training loss of every mini-batch."""
         return np.asarray(self._loss, dtype=np.float64)
 
     @property
     def train_loss(self) -> np.ndarray:
+        """(epochs,) mean training loss of each epoch, weighted by batch size."""
         return np.asarray(self._epoch["train_loss"], dtype=np.float64)
 
     @property
     def train_acc(self) -> np.ndarray:
+        """(epochs,) training accuracy of each epoch (NaN when labels are not class indices)."""
         return np.asarray(self._epoch["train_acc"], dtype=np.float64)
 
     @property
     def val_loss(self) -> np.ndarray:
+        """(epochs,) validation loss of each epoch (NaN without a validation loader)."""
         return np.asarray(self._epoch["val_loss"], dtype=np.float64)
 
     @property
     def val_acc(self) -> np.ndarray:
+        """(epochs,) validation accuracy of each epoch (NaN without a validation loader)."""
         return np.asarray(self._epoch["val_acc"], dtype=np.float64)
 
     @property
     def lr(self) -> np.ndarray:
+        """(epochs,) learning rate of the first parameter group during each epoch."""
         return np.asarray(self._epoch["lr"], dtype=np.float64)
 
     @property
     def epochs(self) -> np.ndarray:
+        """(epochs,) int64 epoch numbers 1, 2, ... (the x axis of the per-epoch curves)."""
         return np.arange(1, len(self) + 1, dtype=np.int64)
 
     def __len__(self) -> int:
