@@ -142,6 +142,24 @@ def test_dataset_object_and_tensor_inputs():
     np.testing.assert_array_equal(np.concatenate([g[0] for g in got]), np.arange(9.0) ** 2)
 
 
+def test_dataset_returning_a_list_of_fields_is_converted_like_a_tuple():
+    x, y = _data(9)
+
+    class ListFields:
+        def __len__(self):
+            return 9
+
+        def __getitem__(self, index):
+            return [x[index].astype(np.float64), y[index].astype(np.int32)]
+
+    batches = list(DataLoader(ListFields(), batch_size=4))
+    assert [len(yb) for _, yb in batches] == [4, 4, 1]
+    for xb, yb in batches:
+        assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32
+        assert isinstance(yb, np.ndarray) and yb.dtype == np.int64
+        np.testing.assert_array_equal(xb.numpy(), x[yb])
+
+
 def test_single_array_yields_single_batches():
     x, _ = _data(10)
     batches = list(DataLoader(x, batch_size=4))

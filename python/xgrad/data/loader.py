@@ -121,7 +121,8 @@ class DataLoader:
 
     def _batch(self, index: np.ndarray) -> Union[Tuple[Any, ...], Any]:
         items = self.dataset[index]
-        single = not isinstance(items, tuple)
+        # A dataset may return its fields as a list (as torch datasets often do): same as a tuple.
+        single = not isinstance(items, (tuple, list))
         parts = [items] if single else list(items)
         if self.transform is not None and parts:
             first = parts[0].detach().numpy() if isinstance(parts[0], xgrad.Tensor) else np.asarray(parts[0])
