@@ -256,6 +256,22 @@ def test_table_rows_stay_on_one_line_with_multiline_errors():
     assert res[1].error == "ValueError: shapes differ:\n  (3, 4)\n  | (4, 3)"
 
 
+def test_public_api_has_docstrings():
+    import inspect
+    import xgrad.search as search
+    missing = []
+    for name in search.__all__:
+        obj = getattr(search, name)
+        if not inspect.getdoc(obj):
+            missing.append(name)
+        if inspect.isclass(obj):
+            for attr, value in vars(obj).items():
+                if not attr.startswith("_") and (callable(value) or isinstance(value, property)):
+                    if not inspect.getdoc(getattr(obj, attr)):
+                        missing.append(f"{name}.{attr}")
+    assert not missing, f"public API without a docstring: {missing}"
+
+
 # ---------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("make, match", [

@@ -75,6 +75,7 @@ class SearchResults(Sequence[Trial]):
 
     @property
     def param_names(self) -> List[str]:
+        """The parameter names of all trials, in the order they first appear."""
         names: List[str] = []
         for t in self.trials:
             for k in t.params:
@@ -109,10 +110,12 @@ class SearchResults(Sequence[Trial]):
 
     @property
     def best_params(self) -> Dict[str, Any]:
+        """A copy of the best trial's parameters."""
         return dict(self.best.params)
 
     @property
     def best_score(self) -> float:
+        """The best trial's score."""
         return self.best.score
 
     def of_round(self, r: int) -> "SearchResults":

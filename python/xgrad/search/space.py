@@ -45,12 +45,16 @@ class Distribution:
     widened by ``margin`` (coarse-to-fine search)."""
 
     def sample(self, n: int) -> List[Any]:
+        """``n`` values drawn from xgrad's generator."""
         raise NotImplementedError
 
     def grid(self, n: int) -> List[Any]:
+        """Up to ``n`` evenly spaced values on the sampling scale, duplicates removed."""
         raise NotImplementedError
 
     def narrow(self, values: Sequence[Any], margin: float, bounds: "Distribution") -> "Distribution":
+        """The same kind of distribution spanning ``values`` widened by ``margin`` times their span
+        on each side (on the sampling scale), kept inside ``bounds`` (the range first given)."""
         raise NotImplementedError
 
     def at_edge(self, value: Any, fraction: float = 0.05) -> bool:
