@@ -205,6 +205,17 @@ def test_overfit_small_subset_minibatches_repeat_with_the_seed(rng):
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
+def test_overfit_small_subset_minibatches_do_not_invent_steps_to_target(rng):
+    # no minibatch step sees the whole subset: the step it was first memorised is unknown, not `steps`
+    x = rng.standard_normal((20, 10)).astype(np.float32)
+    y = rng.integers(0, 3, 20)
+    xgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 3))
+    res = overfit_small_subset(model, x, y, steps=300, lr=1e-2, batch_size=5)
+    assert res.passed and res.final_accuracy == 1.0, str(res)
+    assert res.steps_to_target is None and "first at step" not in res.verdict
+
+
 def test_overfit_small_subset_failures(rng):
     x = rng.standard_normal((20, 10)).astype(np.float32)
     y = rng.integers(0, 5, 20)

@@ -207,9 +207,10 @@ def check_initial_loss(model: Module, x: Any, y: Any, num_classes: Optional[int]
 
 @dataclass
 class OverfitResult:
-    """What ``overfit_small_subset`` found: the loss and training accuracy after every step,
-    the final training accuracy (eval mode) and loss, the first step at which the target accuracy
-    was reached (None if never), ``passed`` and a ``verdict``."""
+    """What ``overfit_small_subset`` found: the loss and training accuracy of every step (on that
+    step's batch, before its update), the final training accuracy (eval mode) and loss, the first
+    step at which the whole subset reached the target accuracy (full batch only: None if never, and
+    None with minibatches, where no step sees the whole subset), ``passed`` and a ``verdict``."""
 
     losses: np.ndarray
     accuracies: np.ndarray
@@ -330,8 +331,6 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
             final_acc = float(np.mean(np.asarray(out).argmax(axis=1) == labels))
     finally:
         model.train(was_training)
-    if steps_to_target is None and bs != n and final_acc >= target_accuracy:
-        steps_to_target = steps
     ok_loss = loss_threshold is None or final_loss <= loss_threshold
     passed = bool(not diverged and final_acc >= target_accuracy and ok_loss)
     ran = losses[np.isfinite(losses)]
