@@ -267,6 +267,28 @@ def test_fit_rejects_empty_or_non_finite_training_data(make, bad):
         t.transform(np.zeros((2, 4)))
 
 
+@pytest.mark.parametrize("make, bad", [
+    (lambda: PCA(5), np.random.default_rng(1).normal(size=(10, 3))),           # too many components
+    (lambda: PCAWhitening(eps=0.0), np.zeros((10, 3))),                         # zero variance
+    (lambda: ZCAWhitening(eps=0.0), np.zeros((10, 3))),                         # singular covariance
+], ids=["PCA", "PCAWhitening", "ZCAWhitening"])
+def test_failed_fit_changes_nothing(make, bad, rng):
+    t = make()
+    with pytest.raises(ValueError, match=r"\.fit: "):
+        t.fit(bad)
+    with pytest.raises(NotFittedError):  # was an AttributeError on a half-fitted object
+        t.transform(bad)
+    good = correlated(rng, d=6)
+    t = make()
+    before = t.fit(good).transform(good)
+    with pytest.raises(ValueError):
+        t.fit(bad)
+    # a failed refit keeps the previous fit whole (was: new sample shape, old matrices)
+    np.testing.assert_array_equal(t.transform(good), before)
+    with pytest.raises(ValueError, match=r"fitted on samples of shape \(6,\)"):
+        t.transform(bad)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="MeanSubtraction: axis must be 'feature' or 'channel', got 'pixel'"):
         MeanSubtraction(axis="pixel")

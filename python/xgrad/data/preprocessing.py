@@ -12,7 +12,7 @@ ones (one per colour channel over all pixels, as VGG subtracts the mean RGB).
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
@@ -252,14 +252,16 @@ class _Eigen(_Fitted):
     eigenvalues descending, each eigenvector's largest-magnitude entry made positive so results
     do not flip sign between runs or machines."""
 
-    def _fit_eigen(self, x: Any) -> np.ndarray:
+    def _eigen(self, x: Any) -> Dict[str, Any]:
+        """The fitted attributes of the eigen-decomposition, as a dict: a fit assigns them only
+        once every check has passed, so a failed fit (or refit) leaves the object as it was."""
         x = _training_data(x, f"{self._name()}.fit")
         n = len(x)
         if n < 2:
             raise ValueError(f"{self._name()}.fit: needs at least 2 samples to estimate a covariance, got shape {x.shape}")
         flat = x.reshape(n, -1).astype(np.float64)
-        self.mean_ = flat.mean(axis=0)
-        xc = flat - self.mean_
+        mean = flat.mean(axis=0)
+        xc = flat - mean
         cov = xc.T @ xc / (n - 1)
         evals, evecs = np.linalg.eigh(cov)
         order = np.argsort(evals)[::-1]
@@ -267,10 +269,8 @@ class _Eigen(_Fitted):
         evecs = evecs[:, order]
         signs = np.sign(evecs[np.argmax(np.abs(evecs), axis=0), np.arange(evecs.shape[1])])
         evecs = evecs * np.where(signs == 0, 1.0, signs)
-        self.n_samples_ = n
-        self._fitted_shape = tuple(x.shape[1:])
-        self._eigenvalues, self._eigenvectors = evals, evecs
-        return xc
+        return {"mean_": mean, "n_samples_": n, "_fitted_shape": tuple(x.shape[1:]),
+                "_eigenvalues": evals, "_eigenvectors": evecs}
 
     def _flat(self, x: Any, method: str) -> Tuple[np.ndarray, np.dtype]:
         x = _to_numpy(x, f"{self._name()}.{method}")
@@ -316,15 +316,18 @@ class PCA(_Eigen):
 
     def fit(self, x: Any) -> "PCA":
         """Compute mean and principal axes of ``x`` (the training data). Returns self."""
-        self._fit_eigen(x)
-        evals = self._eigenvalues
-        k = _n_components(f"{self._name()}.fit", self.n_components, len(evals), evals)
-        self.n_components_ = k
-        self.components_ = self._eigenvectors[:, :k].T.copy()
-        self.explained_variance_ = evals[:k].copy()
-        total = evals.sum()
-        self.explained_variance_ratio_ = self.explained_variance_ / total if total > 0 else np.zeros(k)
+        self.__dict__.update(self._fit_state(x))
         return self
+
+    def _fit_state(self, x: Any) -> Dict[str, Any]:
+        state = self._eigen(x)
+        evals = state["_eigenvalues"]
+        k = _n_components(f"{self._name()}.fit", self.n_components, len(evals), evals)
+        total = evals.sum()
+        state.update(n_components_=k, components_=state["_eigenvectors"][:, :k].T.copy(),
+                     explained_variance_=evals[:k].copy(),
+                     explained_variance_ratio_=evals[:k] / total if total > 0 else np.zeros(k))
+        return state
 
     def transform(self, x: Any) -> np.ndarray:
         """``(x - mean_) @ components_.T``: (N, ...) -> (N, k)."""
@@ -367,12 +370,17 @@ class PCAWhitening(PCA):
 
     def fit(self, x: Any) -> "PCAWhitening":
         """Compute mean, principal axes and variances of ``x`` (the training data). Returns self."""
-        super().fit(x)
-        if self.eps == 0 and np.any(self.explained_variance_ <= 0):
-            raise ValueError(f"PCAWhitening.fit: {int(np.sum(self.explained_variance_ <= 0))} kept components "
-                             f"have zero variance; whitening them divides by 0: use eps > 0 or fewer n_components")
-        self.whitening_scale_ = 1.0 / np.sqrt(self.explained_variance_ + self.eps)
+        self.__dict__.update(self._fit_state(x))
         return self
+
+    def _fit_state(self, x: Any) -> Dict[str, Any]:
+        state = super()._fit_state(x)
+        variance = state["explained_variance_"]
+        if self.eps == 0 and np.any(variance <= 0):
+            raise ValueError(f"PCAWhitening.fit: {int(np.sum(variance <= 0))} kept components "
+                             f"have zero variance; whitening them divides by 0: use eps > 0 or fewer n_components")
+        state["whitening_scale_"] = 1.0 / np.sqrt(variance + self.eps)
+        return state
 
     def transform(self, x: Any) -> np.ndarray:
         """``(x - mean_) @ components_.T / sqrt(explained_variance_ + eps)``: (N, ...) -> (N, k)."""
@@ -406,14 +414,14 @@ class ZCAWhitening(_Eigen):
 
     def fit(self, x: Any) -> "ZCAWhitening":
         """Compute mean and whitening matrix of ``x`` (the training data). Returns self."""
-        self._fit_eigen(x)
-        s, u = self._eigenvalues, self._eigenvectors
+        state = self._eigen(x)
+        s, u = state["_eigenvalues"], state["_eigenvectors"]
         if self.eps == 0 and np.any(s <= 0):
             raise ValueError(f"ZCAWhitening.fit: the covariance has {int(np.sum(s <= 0))} zero eigenvalues "
                              f"(more features than independent samples?); use eps > 0")
-        self.eigenvalues_ = s
-        self.whitening_matrix_ = (u / np.sqrt(s + self.eps)) @ u.T
-        self._coloring_matrix = (u * np.sqrt(s + self.eps)) @ u.T
+        state.update(eigenvalues_=s, whitening_matrix_=(u / np.sqrt(s + self.eps)) @ u.T,
+                     _coloring_matrix=(u * np.sqrt(s + self.eps)) @ u.T)
+        self.__dict__.update(state)
         return self
 
     def transform(self, x: Any) -> np.ndarray:
