@@ -122,6 +122,22 @@ def test_plot_activation_histograms_from_monitor(rng):
     assert last.get_xlim()[0] <= -1 and last.get_xlim()[1] >= 1
 
 
+def test_plot_activation_histograms_mean_std_cover_every_activation(rng):
+    # the monitor keeps a strided subsample of each layer's values; the summary must not be of that
+    model = nn.Sequential(nn.Linear(10, 30), nn.ReLU(), nn.Linear(30, 30), nn.Tanh())
+    x = xgrad.tensor(rng.standard_normal((64, 10)).astype(np.float32))
+    with ActivationMonitor(model, max_values=7) as mon:
+        model(x)
+    with xgrad.no_grad():
+        hidden = model[1](model[0](x)).numpy().astype(np.float64)
+        out = model(x).numpy().astype(np.float64)
+    assert mon.stats()[mon.layer_names[0]]["values"].size < hidden.size
+    fig = viz.plot_activation_histograms(mon)
+    np.testing.assert_allclose(_lines(fig.axes[0])["mean"].get_ydata(), [hidden.mean(), out.mean()], rtol=1e-6)
+    np.testing.assert_allclose(_lines(fig.axes[1])["std"].get_ydata(), [hidden.std(), out.std()], rtol=1e-6)
+    assert f"std {out.std():.3f}" in fig.axes[-1].get_title()
+
+
 def test_plot_activation_histograms_from_dict_and_errors(rng):
     stats = {"a": rng.standard_normal(100), "b": {"values": rng.random((10, 10))}}
     fig = viz.plot_activation_histograms(stats, ncols=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -139,7 +139,7 @@ def plot_history(history: Any, smooth: Optional[int] = None, log_loss: bool = Fa
 
 
 def _activation_stats(stats_or_monitor: Any) -> "OrderedDict[str, Dict[str, Any]]":
-    """Normalise the accepted inputs to ``{layer: {"values": array, "kind": str}}``."""
+    """Normalise the accepted inputs to ``{layer: {"values", "kind", "label", "mean", "std"}}``."""
     if hasattr(stats_or_monitor, "stats") and callable(stats_or_monitor.stats):
         stats = stats_or_monitor.stats()
         labels = {n: f"{n}: {type(m).__name__}" for n, m in getattr(stats_or_monitor, "modules", {}).items()}
@@ -150,15 +150,24 @@ def _activation_stats(stats_or_monitor: Any) -> "OrderedDict[str, Dict[str, Any]
                         f"got {type(stats_or_monitor).__name__}")
     out: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
     for name, s in stats.items():
+        exact = {}
         if isinstance(s, Mapping):
             values = s.get("values")
             kind = s.get("kind", "other")
+            # a monitor's per-pass mean/std cover every activation; its "values" are a strided subsample
+            for key in ("mean", "std"):
+                rec = np.asarray(s[key], dtype=np.float64).ravel() if s.get(key) is not None else np.zeros(0)
+                if rec.size:
+                    exact[key] = float(rec[-1])
         else:
             values, kind = s, "other"
         if values is None:
             raise ValueError(f"plot_activation_histograms: layer {name!r} has no 'values'")
         v = np.asarray(values, dtype=np.float64).ravel()
-        out[str(name)] = {"values": v, "kind": kind, "label": labels.get(name, str(name))}
+        finite = v[np.isfinite(v)]
+        out[str(name)] = {"values": v, "kind": kind, "label": labels.get(name, str(name)),
+                          "mean": exact.get("mean", float(finite.mean()) if finite.size else np.nan),
+                          "std": exact.get("std", float(finite.std()) if finite.size else np.nan)}
     if not out:
         raise ValueError("plot_activation_histograms: no layers to plot (was anything recorded?)")
     return out
@@ -170,8 +179,9 @@ def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Opt
     layers or more), then one histogram of the activations per layer with its mean and std in the
     title.
 
-    ``stats_or_monitor``: an ``xgrad.monitor.ActivationMonitor`` (its last recorded pass) or a dict
-    ``{layer name: values}`` (arrays of any shape, or dicts with a ``"values"`` entry). ``range``
+    ``stats_or_monitor``: an ``xgrad.monitor.ActivationMonitor`` (its last recorded pass: mean and
+    std of every activation, histogram of its stored subsample) or a dict ``{layer name: values}``
+    (arrays of any shape, or dicts with a ``"values"`` entry). ``range``
     fixes the histogram x-range for every layer (default: (-1, 1) when all layers are tanh, else
     the values' range)."""
     plt = _plt()
@@ -183,8 +193,8 @@ def plot_activation_histograms(stats_or_monitor: Any, bins: int = 50, ncols: Opt
         raise ValueError(f"plot_activation_histograms: ncols must be >= 1, got {ncols}")
     summary = n > 1  # mean/std per layer lines need at least two layers
     nrows = int(summary) + math.ceil(n / ncols)
-    means = np.array([layers[k]["values"].mean() if layers[k]["values"].size else np.nan for k in names])
-    stds = np.array([layers[k]["values"].std() if layers[k]["values"].size else np.nan for k in names])
+    means = np.array([layers[k]["mean"] for k in names])
+    stds = np.array([layers[k]["std"] for k in names])
     fig = plt.figure(figsize=(max(8.0, 2.6 * ncols), 2.5 * nrows + 0.4))
     grid = fig.add_gridspec(nrows, ncols)
     x = np.arange(1, n + 1)
