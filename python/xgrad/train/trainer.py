@@ -407,9 +407,10 @@ class Trainer:
     def resume(self, path: PathLike) -> "Trainer":
         """Restore a checkpoint written by this kind of trainer (a file, or a folder: its newest
         ``epoch_NNNN.npz``): weights and buffers, optimizer and scheduler state, callback states,
-        the generator state, epoch, iteration, history and ``stop_training``. Then ``fit(..., epochs=N)`` continues so
-        that the result equals, bit for bit, an uninterrupted N-epoch run (same loaders and
-        construction). Everything is checked before anything is changed; a mismatch raises
+        the generator state, epoch, iteration, history and ``stop_training``. Then
+        ``fit(..., epochs=N)`` continues so that the result equals, bit for bit, an uninterrupted
+        N-epoch run (same loaders and construction); a stateful callback the checkpoint has no
+        state for starts fresh, with a warning. Everything is checked before anything is changed; a mismatch raises
         ``ValueError`` saying what differs. Returns self."""
         path = os.fspath(path)
         if os.path.isdir(path):
