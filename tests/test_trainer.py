@@ -271,6 +271,19 @@ def test_regression_targets_give_nan_accuracy():
     assert h.train_loss[-1] < h.train_loss[0]
 
 
+def test_single_output_with_integer_targets_gives_nan_accuracy():
+    # one score column: its argmax is always 0, which would report the share of label 0 as accuracy
+    x, y = make_data(n=32, classes=2)
+    model = nn.Linear(6, 1)
+
+    def loss_fn(out, target):
+        return ((out.reshape(-1) - xgrad.tensor(target.astype(np.float32))) ** 2).mean()
+
+    h = fit(model, [(x, y)], [(x, y)], loss_fn=loss_fn, optimizer=xgrad.optim.SGD(model.parameters(), lr=0.1),
+            epochs=1, progress=False)
+    assert np.isnan(h.train_acc).all() and np.isnan(h.val_acc).all()
+
+
 def test_fit_continues_to_a_total_epoch_count():
     x, y = make_data()
     model = mlp()
