@@ -294,6 +294,13 @@ def test_bad_arguments():
         MeanSubtraction(axis="pixel")
     with pytest.raises(ValueError, match="MinMaxScaler: feature_range must have low < high"):
         MinMaxScaler(feature_range=(1, -1))
+    with pytest.raises(ValueError, match=r"MinMaxScaler: feature_range must have low < high, both finite, got \(0, inf\)"):
+        MinMaxScaler(feature_range=(0, float("inf")))  # was accepted: every output inf or NaN
+    for cls in (PCAWhitening, ZCAWhitening):  # was NumPy's unnamed ufunc TypeError
+        with pytest.raises(TypeError, match=cls.__name__ + r": eps must be a number, got str '1e-5'"):
+            cls(eps="1e-5")
+        with pytest.raises(ValueError, match=cls.__name__ + r": eps must be a finite number >= 0, got -1"):
+            cls(eps=-1)
     with pytest.raises(ValueError, match=r"PCA.fit: n_components must be an integer in \[1, 3\]"):
         PCA(5).fit(np.random.default_rng(0).normal(size=(10, 3)))
     with pytest.raises(ValueError, match="expected samples along the first axis"):

@@ -47,6 +47,14 @@ def _training_data(x: Any, where: str) -> np.ndarray:
     return arr
 
 
+def _eps(where: str, eps: Any) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: eps must be a number, got {type(eps).__name__} {eps!r}")
+    if not np.isfinite(eps) or eps < 0:
+        raise ValueError(f"{where}: eps must be a finite number >= 0, got {eps!r}")
+    return float(eps)
+
+
 def _out_dtype(x: np.ndarray) -> np.dtype:
     return np.dtype(np.float64) if x.dtype == np.float64 else np.dtype(np.float32)
 
@@ -209,8 +217,8 @@ class MinMaxScaler(_AxisScaler):
             lo, hi = (float(v) for v in feature_range)
         except (TypeError, ValueError):
             raise ValueError(f"MinMaxScaler: feature_range must be (low, high), got {feature_range!r}") from None
-        if not lo < hi:
-            raise ValueError(f"MinMaxScaler: feature_range must have low < high, got {feature_range!r}")
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"MinMaxScaler: feature_range must have low < high, both finite, got {feature_range!r}")
         self.feature_range = (lo, hi)
 
     def fit(self, x: Any) -> "MinMaxScaler":
@@ -364,9 +372,7 @@ class PCAWhitening(PCA):
 
     def __init__(self, n_components: Union[int, float, None] = None, eps: float = 1e-5) -> None:
         super().__init__(n_components)
-        if not np.isfinite(eps) or eps < 0:
-            raise ValueError(f"PCAWhitening: eps must be a finite number >= 0, got {eps!r}")
-        self.eps = float(eps)
+        self.eps = _eps("PCAWhitening", eps)
 
     def fit(self, x: Any) -> "PCAWhitening":
         """Compute mean, principal axes and variances of ``x`` (the training data). Returns self."""
@@ -408,9 +414,7 @@ class ZCAWhitening(_Eigen):
     """
 
     def __init__(self, eps: float = 1e-5) -> None:
-        if not np.isfinite(eps) or eps < 0:
-            raise ValueError(f"ZCAWhitening: eps must be a finite number >= 0, got {eps!r}")
-        self.eps = float(eps)
+        self.eps = _eps("ZCAWhitening", eps)
 
     def fit(self, x: Any) -> "ZCAWhitening":
         """Compute mean and whitening matrix of ``x`` (the training data). Returns self."""
