@@ -246,6 +246,8 @@ def main():
         print(f"  {k:16s} {v:.2e}")
     ok = all(v < 1e-5 for v in agreement.values())
     print("  " + ("OK" if ok else "MISMATCH: the comparison is not like for like"))
+    if not ok:  # timings of different work would be meaningless: stop before measuring
+        raise SystemExit("benchmarks/augment.py: implementations disagree on the same parameters (see above)")
 
     # ---- the timed callables: draw + apply, one batch each
     cases = [("pipeline", "xgrad", lambda: XGRAD_PIPELINE(x)),
