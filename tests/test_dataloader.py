@@ -120,6 +120,18 @@ def test_transform_may_return_a_tensor():
     np.testing.assert_allclose(xb.numpy(), x * 0.5)
 
 
+@pytest.mark.parametrize("transform, got", [
+    (lambda a: None, "got NoneType"),                       # an in-place transform that returns nothing
+    (lambda a: a[:-1], r"got ndarray of shape \(7, 5\)"),   # drops a sample: labels would shift
+    (lambda a: xgrad.tensor(a.sum()), r"got Tensor of shape \(\)"),
+])
+def test_transform_output_must_keep_the_batch(transform, got):
+    x, y = _data(16)
+    with pytest.raises(ValueError, match=r"DataLoader: transform must return an array or Tensor with the "
+                                         r"batch's 8 samples, " + got + r" for input shape \(8, 5\)"):
+        next(iter(DataLoader((x, y), batch_size=8, transform=transform)))
+
+
 def test_dataset_object_and_tensor_inputs():
     x, y = _data(12)
     ds = TensorDataset(xgrad.tensor(x), y)

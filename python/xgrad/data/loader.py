@@ -126,7 +126,16 @@ class DataLoader:
         parts = [items] if single else list(items)
         if self.transform is not None and parts:
             first = parts[0].detach().numpy() if isinstance(parts[0], xgrad.Tensor) else np.asarray(parts[0])
-            parts[0] = self.transform(first)
+            out = self.transform(first)
+            # A transform that works in place and returns None, or changes the sample count, would
+            # otherwise surface far away (in the model or the loss) or pair images with wrong labels.
+            if not isinstance(out, (np.ndarray, xgrad.Tensor)) or (len(parts) > 1 and (
+                    out.ndim == 0 or out.shape[0] != first.shape[0])):
+                got = (f"{type(out).__name__} of shape {tuple(out.shape)}"
+                       if isinstance(out, (np.ndarray, xgrad.Tensor)) else type(out).__name__)
+                raise ValueError(f"DataLoader: transform must return an array or Tensor with the batch's "
+                                 f"{first.shape[0]} samples, got {got} for input shape {first.shape}")
+            parts[0] = out
         out = tuple(_to_batch_value(p) for p in parts)
         return out[0] if (single or self._single) else out
 
