@@ -119,6 +119,14 @@ def test_search_repeats_with_seed_and_leaves_the_generator_alone():
     assert [t.params for t in d] == [t.params for t in e] and d.seed == e.seed
 
 
+def test_distributions_compare_by_their_exact_bounds():
+    assert Uniform(0, 1) == Uniform(0.0, 1.0) and hash(Uniform(0, 1)) == hash(Uniform(0.0, 1.0))
+    assert Uniform(0, 1.0000001) != Uniform(0, 1.0000002)      # equal when printed to 6 digits
+    assert LogUniform(1e-4, 0.1) != Uniform(1e-4, 0.1)
+    assert IntUniform(1, 8) != IntUniform(1, 8, log=True) and IntUniform(2, 9) == IntUniform(2, 9)
+    assert len({LogUniform(1e-4, 1e-1), LogUniform(1e-4, 1e-1), LogUniform(1e-4, 0.1000001)}) == 2
+
+
 def test_adding_a_parameter_keeps_the_other_draws():
     a = random_search(_identity_score, {"lr": LogUniform(1e-4, 1)}, n_trials=5, seed=1)
     b = random_search(_identity_score, {"lr": LogUniform(1e-4, 1), "p": Uniform(0, 1)}, n_trials=5, seed=1)

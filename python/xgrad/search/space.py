@@ -130,10 +130,11 @@ class _Continuous(Distribution):
         return f"{type(self).__name__}({self.low:.6g}, {self.high:.6g})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and repr(other) == repr(self)
+        # exact bounds: the repr rounds them to 6 digits
+        return type(other) is type(self) and (other.low, other.high, other.log) == (self.low, self.high, self.log)
 
     def __hash__(self) -> int:
-        return hash(repr(self))
+        return hash((type(self).__name__, self.low, self.high, self.log))
 
 
 class Uniform(_Continuous):
