@@ -297,6 +297,8 @@ def test_public_api_has_docstrings():
     (lambda: random_search(_identity_score, SPACE, -2), r"n_trials must be a positive integer, got -2"),
     (lambda: random_search(_identity_score, SPACE, 3, mode="best"), r"random_search: mode must be 'max'.*'best'"),
     (lambda: random_search(_identity_score, SPACE, 3, n_jobs=0), r"random_search: n_jobs must be"),
+    (lambda: random_search(_identity_score, SPACE, 3, threads_per_trial=True), r"random_search: threads_per_trial.*True"),
+    (lambda: grid_search(_identity_score, {"a": [1]}, threads_per_trial=0), r"grid_search: threads_per_trial.*got 0"),
     (lambda: coarse_to_fine(_identity_score, SPACE, rounds=0), r"coarse_to_fine: rounds must be a positive"),
     (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials=[3]), r"coarse_to_fine: n_trials must"),
     (lambda: coarse_to_fine(_identity_score, SPACE, rounds=2, n_trials=5.0), r"coarse_to_fine: n_trials must.*5\.0"),

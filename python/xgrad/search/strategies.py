@@ -59,7 +59,8 @@ def _check_common(owner: str, objective: Any, mode: str, n_jobs: Any, client: An
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer))
                              or seed < 0):
         raise ValueError(f"{owner}: seed must be a non-negative integer or None, got {seed!r}")
-    if threads_per_trial is not None and (not isinstance(threads_per_trial, (numbers.Integral, np.integer))
+    if threads_per_trial is not None and (isinstance(threads_per_trial, bool)
+                                          or not isinstance(threads_per_trial, (numbers.Integral, np.integer))
                                           or threads_per_trial < 1):
         raise ValueError(f"{owner}: threads_per_trial must be a positive integer or None, got {threads_per_trial!r}")
     import os
