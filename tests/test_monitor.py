@@ -290,3 +290,18 @@ def test_monitors_resume_with_the_trainer_checkpoint(rng, tmp_path):
         GradientMonitor(nn.Linear(2, 2)).load_state_dict(whole[1].state_dict())
     with pytest.raises(ValueError, match="ActivationMonitor.load_state_dict"):
         ActivationMonitor(_mlp(), bins=7).load_state_dict(whole[0].state_dict())
+
+
+def test_activation_values_keep_whole_samples_so_every_unit_appears():
+    # 500 units, 1000 rows, at most 100,000 values: a stride of 5 over the flat array would keep
+    # units 0, 5, 10, ... of every row and never the others
+    xgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 500))
+    monitor = ActivationMonitor(model, layers=["0"], max_values=100_000)
+    out = model(xgrad.randn(1000, 10)).detach().numpy()
+    values = monitor.stats()["0"]["values"]
+    np.testing.assert_array_equal(values, out[:200].ravel())
+    # one sample larger than the limit: evenly spread within it
+    monitor = ActivationMonitor(model, layers=["0"], max_values=100)
+    out = model(xgrad.randn(3, 10)).detach().numpy()
+    np.testing.assert_array_equal(monitor.stats()["0"]["values"], out[0, ::5])

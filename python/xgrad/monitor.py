@@ -64,6 +64,18 @@ def _default_range(kind: str) -> Optional[Tuple[float, float]]:
     return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(kind)
 
 
+def _subsample(values: np.ndarray, shape: Tuple[int, ...], limit: int) -> np.ndarray:
+    """At most ``limit`` of a pass's ``values`` (flattened, batch first) for the histograms: the first
+    whole samples, so every unit appears (a stride over the flat array can fall on the same few units
+    of every row)."""
+    per_sample = values.size // shape[0] if len(shape) > 1 and shape[0] > 0 else values.size
+    if per_sample and values.size > limit >= per_sample:
+        values = values[:(limit // per_sample) * per_sample]
+    elif values.size > limit:  # one sample alone is larger than the limit: stride within it
+        values = values[:per_sample][::-(-per_sample // limit)]
+    return np.array(values, dtype=np.float32)
+
+
 class ActivationMonitor(Callback):
     """Per-layer statistics of the outputs of chosen modules, recorded by forward hooks.
 
@@ -82,7 +94,8 @@ class ActivationMonitor(Callback):
         hist_range: (low, high) of the histogram bins; None: (-1, 1) for Tanh, (0, 1) for Sigmoid,
             otherwise the first recorded pass's (min, max). Values outside fall in the end bins.
         every: record one forward pass in ``every`` (1: all) to keep training cheap.
-        max_values: how many values of the last pass to keep per layer (evenly strided).
+        max_values: how many values of the last pass to keep per layer (whole samples of the batch,
+            so that every unit is represented).
         train_only: record only passes made in training mode (skips the Trainer's evaluation).
 
     Use as a context manager (hooks removed on exit) or call ``remove()``."""
@@ -203,8 +216,7 @@ class ActivationMonitor(Callback):
         edges = self._edges[name]
         counts, _ = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)
         rec["hist"].append(counts)
-        stride = max(1, -(-values.size // self.max_values))
-        self._values[name] = np.array(values[::stride], dtype=np.float32)
+        self._values[name] = _subsample(values, array.shape, self.max_values)
 
     # ------------------------------------------------------------ results
     @property
