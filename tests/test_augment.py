@@ -370,6 +370,20 @@ def test_mixup_lambda_is_beta_distributed():
     assert stats.kstest(lams, stats.beta(alpha, alpha).cdf).pvalue > 1e-3
 
 
+def test_mixup_lambda_for_tiny_alpha_is_a_fair_coin():
+    # Beta(a, a) tends to a fair coin on {0, 1} as a -> 0 (both gamma draws underflow)
+    x = np.zeros((2, 1), np.float32)
+    lams = np.array([mixup(x, [0, 1], 1e-3)[3] for _ in range(4000)])
+    extreme = (lams < 1e-6) | (lams > 1 - 1e-6)
+    assert extreme.mean() > 0.95
+    assert abs(lams.mean() - 0.5) < 4 * 0.5 / math.sqrt(4000)
+
+
+def test_cutout_of_images_without_pixels_names_cutout():
+    with pytest.raises(ValueError, match="Cutout: images of shape \\(2, 3, 0, 4\\) have no pixels"):
+        Cutout(2)(np.zeros((2, 3, 0, 4), np.float32))
+
+
 # ------------------------------------------------------------------------------------------ common behaviour
 
 TRANSFORMS = [

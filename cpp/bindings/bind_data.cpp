@@ -12,7 +12,6 @@ void bind_data(py::module_& m) {
 
     d.def("uniform", &data::uniform);
     d.def("bernoulli", &data::bernoulli);
-    d.def("randint_closed", &data::randint_closed);
     d.def("beta", &data::beta);
     d.def("jitter_orders", &data::jitter_orders);
     d.def("affine_inverse_matrices", &data::affine_inverse_matrices);

@@ -71,17 +71,6 @@ std::vector<uint8_t> bernoulli(int64_t n, double p) {
     return out;
 }
 
-std::vector<int64_t> randint_closed(int64_t n, int64_t low, int64_t high) {
-    if (n < 0) throw ValueError("randint_closed: n must be >= 0, got " + std::to_string(n));
-    if (high < low)
-        throw ValueError("randint_closed: need low <= high, got low=" + std::to_string(low) +
-                         ", high=" + std::to_string(high));
-    std::vector<int64_t> out(static_cast<size_t>(n));
-    std::uniform_int_distribution<int64_t> dist(low, high);
-    for (auto& v : out) v = dist(generator());
-    return out;
-}
-
 double beta(double a, double b) {
     if (!(a > 0.0) || !(b > 0.0))
         throw ValueError("beta: both parameters must be > 0, got a=" + std::to_string(a) + ", b=" + std::to_string(b));
@@ -89,7 +78,7 @@ double beta(double a, double b) {
     const double x = ga(generator());
     const double y = gb(generator());
     // Both draws underflow to 0 only for tiny shape parameters; the limit there is a fair coin.
-    if (x + y == 0.0) return x >= y ? 1.0 : 0.0;
+    if (x + y == 0.0) return std::uniform_int_distribution<int>(0, 1)(generator()) ? 1.0 : 0.0;
     return x / (x + y);
 }
 

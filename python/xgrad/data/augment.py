@@ -24,9 +24,14 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .. import _core
-from .._tensor import Tensor, randperm, tensor
+from .._tensor import Tensor, randint, randperm, tensor
 
 _aug = _core.augment
+
+
+def _randint_closed(n: int, low: int, high: int) -> np.ndarray:
+    """``n`` integers uniform in ``[low, high]``, both ends included (crop offsets, shifts, centres)."""
+    return randint(low, high + 1, n)
 
 Batch = Union[np.ndarray, Tensor]
 Params = Dict[str, np.ndarray]
@@ -309,8 +314,8 @@ class RandomCrop(_Transform):
         if h > height + 2 * p or w > width + 2 * p:
             raise ValueError(f"RandomCrop: crop size {self.size} is larger than the padded image "
                              f"({height + 2 * p}, {width + 2 * p}) of input shape {tuple(shape)} with padding {p}")
-        top = np.asarray(_aug.randint_closed(n, 0, height + 2 * p - h), dtype=np.int64)
-        left = np.asarray(_aug.randint_closed(n, 0, width + 2 * p - w), dtype=np.int64)
+        top = _randint_closed(n, 0, height + 2 * p - h)
+        left = _randint_closed(n, 0, width + 2 * p - w)
         return {"top": top, "left": left}
 
     def _apply(self, x: Batch, params: Params) -> Batch:
@@ -337,8 +342,8 @@ class RandomTranslate(_Transform):
         batch of shape (N, C, H, W)."""
         n = _shape4(shape, self.name)[0]
         my, mx = self.max_shift
-        return {"dy": np.asarray(_aug.randint_closed(n, -my, my), dtype=np.int64),
-                "dx": np.asarray(_aug.randint_closed(n, -mx, mx), dtype=np.int64)}
+        return {"dy": _randint_closed(n, -my, my),
+                "dx": _randint_closed(n, -mx, mx)}
 
     def _apply(self, x: Batch, params: Params) -> Batch:
         return translate(x, params["dy"], params["dx"])
@@ -515,8 +520,9 @@ class Cutout(_Transform):
         """Draw ``{"cy": (N,) int64, "cx": (N,) int64}``: square centres uniform over the pixels, for a
         batch of shape (N, C, H, W)."""
         n, _, height, width = _shape4(shape, self.name)
-        return {"cy": np.asarray(_aug.randint_closed(n, 0, height - 1), dtype=np.int64),
-                "cx": np.asarray(_aug.randint_closed(n, 0, width - 1), dtype=np.int64)}
+        if height == 0 or width == 0:
+            raise ValueError(f"Cutout: images of shape {tuple(shape)} have no pixels to cut out")
+        return {"cy": _randint_closed(n, 0, height - 1), "cx": _randint_closed(n, 0, width - 1)}
 
     def _apply(self, x: Batch, params: Params) -> Batch:
         return cutout(x, self.size, params["cy"], params["cx"])

@@ -20,8 +20,6 @@ namespace xgrad::data {
 std::vector<double> uniform(int64_t n, double low, double high);
 // n draws of 1 with probability p, else 0.
 std::vector<uint8_t> bernoulli(int64_t n, double p);
-// n integers uniform in [low, high] (both ends included, as crop offsets and shifts need).
-std::vector<int64_t> randint_closed(int64_t n, int64_t low, int64_t high);
 // One sample of Beta(a, b) via two gamma draws: X/(X+Y), X ~ Gamma(a), Y ~ Gamma(b).
 double beta(double a, double b);
 // n random orders of the three colour operations (brightness 0, contrast 1, saturation 2),
