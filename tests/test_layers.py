@@ -46,8 +46,10 @@ def test_conv2d_random_configurations_match_torch(seed):
     for a, t in zip(xs, ts):
         np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-10)
     if seed < 6:  # a float64 gradcheck on a few random configurations too
-        xgrad.gradcheck(lambda *a: F.conv2d(*a, stride=stride, padding=padding, dilation=dilation, groups=groups),
-                        [xgrad.tensor(a, requires_grad=True) for a in (x, w, b)], eps=1e-6, atol=1e-7, rtol=1e-5)
+        report = xgrad.gradcheck(
+            lambda *a: F.conv2d(*a, stride=stride, padding=padding, dilation=dilation, groups=groups),
+            [xgrad.tensor(a, requires_grad=True) for a in (x, w, b)], eps=1e-6, atol=1e-7, rtol=1e-5)
+        assert report.passed and len(report.inputs) == 3
 
 
 @requires_torch
@@ -72,9 +74,17 @@ def test_conv2d_init_and_repr():
     assert f"{3 * 4 * 9 + 4 + 16 * 2 + 2:,} parameters" in repr(net)
 
 
-def test_conv2d_same_padding_keeps_size():
-    x = xgrad.randn(1, 2, 7, 6)
-    assert nn.Conv2d(2, 3, 5, padding="same")(x).shape == (1, 3, 7, 6)
+def test_conv2d_same_padding_keeps_size_and_pads_half_the_dilated_kernel():
+    x = np.random.default_rng(0).standard_normal((1, 2, 7, 6))
+    conv = nn.Conv2d(2, 3, (5, 3), padding="same", dilation=(1, 2), dtype=xgrad.float64)
+    out = conv(xgrad.tensor(x))
+    assert out.shape == (1, 3, 7, 6)
+    # effective kernel 5x5 (3 taps dilated by 2): 'same' is padding (2, 2); F.conv2d is checked against
+    # NumPy for explicit padding in the op registry
+    expected = F.conv2d(xgrad.tensor(x), conv.weight, conv.bias, padding=(2, 2), dilation=(1, 2)).numpy()
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="conv2d: padding='same' needs stride 1 and an odd effective kernel size"):
+        nn.Conv2d(2, 3, 4, padding="same")(xgrad.tensor(x))
 
 
 @requires_torch
@@ -123,13 +133,26 @@ def test_bad_input_raises_value_error(call, match):
 
 # ---------------------------------------------------------------- pooling modules
 
-def test_pooling_modules_shapes_and_global_average():
-    x = xgrad.randn(2, 3, 8, 6)
-    assert nn.MaxPool2d(2)(x).shape == (2, 3, 4, 3)
-    assert nn.AvgPool2d(3, stride=2, padding=1)(x).shape == (2, 3, 4, 3)
+def test_pooling_modules_pass_their_arguments_on():
+    """Each module equals its functional form with the same arguments (the functional forms are
+    checked against NumPy in the op registry)."""
+    x = xgrad.tensor(np.random.default_rng(0).standard_normal((2, 3, 8, 6)))
+    cases = [(nn.MaxPool2d(2), lambda t: F.max_pool2d(t, 2), (2, 3, 4, 3)),
+             (nn.MaxPool2d(3, stride=1, padding=1), lambda t: F.max_pool2d(t, 3, 1, 1), (2, 3, 8, 6)),
+             (nn.AvgPool2d(3, stride=2, padding=1), lambda t: F.avg_pool2d(t, 3, 2, 1), (2, 3, 4, 3)),
+             (nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
+              lambda t: F.avg_pool2d(t, 3, 2, 1, count_include_pad=False), (2, 3, 4, 3))]
+    for module, functional, shape in cases:
+        out = module(x)
+        assert out.shape == shape, repr(module)
+        np.testing.assert_array_equal(out.numpy(), functional(x).numpy(), err_msg=repr(module))
+    # count_include_pad changes the border cells, so the flag does reach the kernel
+    assert not np.array_equal(cases[2][0](x).numpy(), cases[3][0](x).numpy())
     g = nn.AdaptiveAvgPool2d(1)(x)
-    np.testing.assert_allclose(g.numpy()[..., 0, 0], x.numpy().mean((2, 3)), rtol=1e-5, atol=1e-6)
-    assert nn.Flatten()(g).shape == (2, 3)
+    np.testing.assert_allclose(g.numpy()[..., 0, 0], x.numpy().mean((2, 3)), rtol=1e-12)
+    flat = nn.Flatten()(g)
+    assert flat.shape == (2, 3)
+    np.testing.assert_array_equal(flat.numpy(), g.numpy().reshape(2, 3))
 
 
 def test_fractional_max_pool_random_when_training_fixed_in_eval():
@@ -201,13 +224,6 @@ def test_batchnorm_eval_is_per_channel_affine_of_running_stats():
     expected = (x - np.array([1.0, -2.0])[:, None, None]) / np.sqrt(np.array([4.0, 0.25]) + 1e-5)[:, None, None]
     expected = expected * np.array([2.0, 3.0])[:, None, None] + np.array([0.5, 0.0])[:, None, None]
     np.testing.assert_allclose(bn(xgrad.tensor(x)).numpy(), expected, rtol=1e-12)
-
-
-def test_batchnorm_gradcheck_with_parameters():
-    bn = nn.BatchNorm2d(3, dtype=xgrad.float64)
-    x = xgrad.tensor(np.random.default_rng(1).standard_normal((2, 3, 3, 2)), requires_grad=True)
-    xgrad.gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [x, bn.weight, bn.bias],
-                    eps=1e-6, atol=1e-7, rtol=1e-5)
 
 
 @requires_torch
@@ -335,9 +351,18 @@ def test_residual_block_adds_identity_and_projects_when_needed():
     res = nn.Residual(body)
     x = np.random.default_rng(0).standard_normal((3, 4))
     np.testing.assert_allclose(res(xgrad.tensor(x)).numpy(), body(xgrad.tensor(x)).numpy() + x, rtol=1e-12)
-    block = nn.ResidualBlock(3, 8, stride=2)
-    assert block(xgrad.randn(2, 3, 8, 8)).shape == (2, 8, 4, 4)
-    assert block.shortcut is not None and nn.ResidualBlock(8, 8).shortcut is None
+    # ResidualBlock: relu(body(x) + shortcut(x)); the shortcut is a strided 1x1 conv + BN when the shape
+    # changes, the identity otherwise (BatchNorm in training mode: calling the body again gives the same output)
+    x = xgrad.randn(2, 3, 8, 8, dtype=xgrad.float64)
+    block = nn.ResidualBlock(3, 8, stride=2, dtype=xgrad.float64)
+    out = block(x).numpy()
+    assert out.shape == (2, 8, 4, 4)
+    assert [type(m).__name__ for m in block.shortcut] == ["Conv2d", "BatchNorm2d"]
+    np.testing.assert_allclose(out, np.maximum(block.body(x).numpy() + block.shortcut(x).numpy(), 0), rtol=1e-12)
+    x = xgrad.randn(2, 8, 4, 4, dtype=xgrad.float64)
+    same = nn.ResidualBlock(8, 8, dtype=xgrad.float64)
+    assert same.shortcut is None
+    np.testing.assert_allclose(same(x).numpy(), np.maximum(same.body(x).numpy() + x.numpy(), 0), rtol=1e-12)
     with pytest.raises(ValueError, match=r"Residual: the body's output \(3, 5\)"):
         nn.Residual(nn.Linear(4, 5))(xgrad.randn(3, 4))
 
@@ -370,8 +395,10 @@ def test_loss_modules_and_sanity_values():
     assert nn.FocalLoss(gamma=2.0)(logits, labels).item() < nn.CrossEntropyLoss()(logits, labels).item()
     lp = xgrad.log_softmax(logits, 1)
     assert abs(nn.NLLLoss()(lp, labels).item() - nn.CrossEntropyLoss()(logits, labels).item()) < 1e-5
-    assert nn.MSELoss(reduction="none")(xgrad.ones(2, 3), np.zeros((2, 3))).shape == (2, 3)
-    assert nn.L1Loss(reduction="sum")(xgrad.ones(2, 3), np.zeros((2, 3))).item() == 6.0
+    a, b = np.random.default_rng(0).standard_normal((2, 2, 3))
+    np.testing.assert_allclose(nn.MSELoss(reduction="none")(xgrad.tensor(a), b).numpy(), (a - b) ** 2, rtol=1e-12)
+    assert nn.MSELoss()(xgrad.tensor(a), b).item() == pytest.approx(((a - b) ** 2).mean(), rel=1e-12)
+    assert nn.L1Loss(reduction="sum")(xgrad.tensor(a), b).item() == pytest.approx(np.abs(a - b).sum(), rel=1e-12)
 
 
 @requires_torch

@@ -38,8 +38,19 @@ def test_train_eval_propagates():
 
 def test_zero_grad_and_backward_through_a_python_module():
     m = TwoLayer()
-    m(xgrad.randn(5, 4)).sum().backward()
-    assert all(p.grad is not None for p in m.parameters())
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    m(xgrad.tensor(x)).sum().backward()
+    # sum(s * (relu(x W1' + b1) W2' + b2)) by hand, in float64
+    w1, b1, w2, b2, s = (m.hidden.weight.numpy().astype(np.float64), m.hidden.bias.numpy().astype(np.float64),
+                         m.out.weight.numpy().astype(np.float64), m.out.bias.numpy().astype(np.float64),
+                         float(m.scale.item()))
+    z = x @ w1.T + b1
+    h = np.maximum(z, 0)
+    g_h = s * np.ones((5, 2)) @ w2 * (z > 0)
+    expected = {"scale": [(h @ w2.T + b2).sum()], "hidden.weight": g_h.T @ x, "hidden.bias": g_h.sum(0),
+                "out.weight": s * np.ones((2, 5)) @ h, "out.bias": s * np.full(2, 5.0)}
+    for name, p in m.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), expected[name], rtol=1e-5, atol=1e-6, err_msg=name)
     m.zero_grad()
     assert all(p.grad is None for p in m.parameters())
 
@@ -60,11 +71,15 @@ def test_state_dict_roundtrip_and_checks():
 def test_forward_hooks_see_activations_and_can_be_removed():
     m = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
     seen = []
-    handle = m[1].register_forward_hook(lambda mod, inp, out: seen.append(out.numpy().copy()))
-    m(xgrad.randn(2, 4))
+    handle = m[1].register_forward_hook(lambda mod, inp, out: seen.append((inp[0].numpy().copy(), out.numpy().copy())))
+    y = m(xgrad.randn(2, 4))
     handle.remove()
     m(xgrad.randn(2, 4))
-    assert len(seen) == 1 and seen[0].shape == (2, 3) and (seen[0] >= 0).all()
+    assert len(seen) == 1
+    inp, out = seen[0]
+    np.testing.assert_array_equal(out, y.numpy())  # the ReLU's output is the model's output
+    np.testing.assert_array_equal(out, np.maximum(inp, 0))  # and its input is the Linear's output
+    assert (inp < 0).any()  # so the check above is not vacuous
 
 
 def test_repr_shows_structure_and_counts():
@@ -76,7 +91,8 @@ def test_float64_layers_for_gradient_checks():
     layer = nn.Linear(3, 2, dtype=xgrad.float64)
     assert layer.weight.dtype == xgrad.float64
     x = xgrad.tensor(np.random.default_rng(0).standard_normal((4, 3)), requires_grad=True)
-    xgrad.gradcheck(lambda x, w, b: nn.functional.linear(x, w, b), [x, layer.weight, layer.bias])
+    report = xgrad.gradcheck(lambda x, w, b: nn.functional.linear(x, w, b), [x, layer.weight, layer.bias])
+    assert report.passed and len(report.inputs) == 3
 
 
 def test_linear_init_bounds():
