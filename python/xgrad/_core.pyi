@@ -1,4 +1,4 @@
-# Type stubs for xgrad's compiled core. Tensor's Python-side methods (attached in _tensor.py)
+# Type stubs for xgrad's compiled core. Tensor's Python-side methods (attached in _tensor/methods.py)
 # are declared here too, so editors and Jupyter see one complete class.
 from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, Union, overload
 

@@ -8,7 +8,8 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._tensor import Tensor, _NUMPY_OF, float32, tensor
+from ._tensor.creation import tensor
+from ._tensor.dtypes import Tensor, _NUMPY_OF, float32
 
 
 class _GradMode(contextlib.ContextDecorator):

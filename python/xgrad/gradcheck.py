@@ -8,7 +8,8 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core
-from ._tensor import Tensor, float64, tensor
+from ._tensor.creation import tensor
+from ._tensor.dtypes import Tensor, float64
 from .autograd import no_grad
 
 

@@ -264,7 +264,7 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
     if batch_size is not None and not 1 <= int(batch_size) <= n:
         raise ValueError(f"{who}: batch_size must be in [1, {n}], got {batch_size}")
     from . import optim
-    from ._tensor import randperm
+    from .random import randperm
     from .train.trainer import _needs_closure
 
     if optimizer is None:

@@ -24,7 +24,9 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .. import _core
-from .._tensor import Tensor, randint, randperm, tensor
+from .._tensor import Tensor
+from .._tensor.creation import tensor
+from ..random import randint, randperm
 
 _aug = _core.augment
 

@@ -52,7 +52,7 @@ class LogSoftmax(Softmax):
 from typing import Any  # noqa: E402
 
 from .. import _core as _c  # noqa: E402
-from .._tensor import _dtype, float32  # noqa: E402
+from .._tensor.dtypes import _dtype, float32  # noqa: E402
 from . import functional as F  # noqa: E402
 from .parameter import Parameter  # noqa: E402
 

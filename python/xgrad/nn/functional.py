@@ -6,7 +6,8 @@ from typing import Any, Optional
 import numpy as np
 
 from .. import _core
-from .._tensor import Tensor, log_softmax, softmax  # noqa: F401  (re-exported)
+from .._tensor import Tensor
+from .._tensor.ops import log_softmax, softmax  # noqa: F401  (re-exported)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:

@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from .. import _core
-from .._tensor import Tensor, _dtype, float32
+from .._tensor.dtypes import Tensor, _dtype, float32
 from . import init
 from .module import Module
 from .parameter import Parameter

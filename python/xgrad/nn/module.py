@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tupl
 import numpy as np
 
 from .. import _core
-from .._tensor import Tensor, _dtype, float32
+from .._tensor.dtypes import Tensor, _dtype, float32
 from ..autograd import no_grad
 from .parameter import Parameter
 

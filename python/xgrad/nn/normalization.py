@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import _core
-from .._tensor import Tensor, _dtype, float32
+from .._tensor.dtypes import Tensor, _dtype, float32
 from . import functional as F
 from .module import Module
 from .parameter import Parameter

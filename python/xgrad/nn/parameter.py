@@ -6,7 +6,8 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._tensor import Tensor, tensor
+from .._tensor import Tensor
+from .._tensor.creation import tensor
 
 
 class Parameter(Tensor):

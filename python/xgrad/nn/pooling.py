@@ -79,7 +79,7 @@ class FractionalMaxPool2d(Module):
     def forward(self, x: Tensor) -> Tensor:
         samples = self._random_samples
         if samples is None and not self.training and x.ndim == 4:
-            from .._tensor import full
+            from .._tensor.creation import full
             samples = full((x.shape[0], x.shape[1], 2), 0.5, dtype=x.dtype)
         return F.fractional_max_pool2d(x, self.kernel_size, self.output_size, self.output_ratio,
                                        _random_samples=samples)

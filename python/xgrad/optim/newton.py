@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, Iterable
 import numpy as np
 
 from .. import _core
-from .._tensor import tensor
+from .._tensor.creation import tensor
 from ..autograd import enable_grad, no_grad
 from .optimizer import Optimizer, _check
 

@@ -27,7 +27,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .. import _tensor
+from .._tensor import Tensor
+from ..backend import set_num_threads
+from ..random import get_rng_state, manual_seed, set_rng_state
 from .results import Trial
 
 Job = Tuple[int, Dict[str, Any], int, int]  # (index, params, seed, round)
@@ -70,7 +72,7 @@ def _plain(v: Any) -> Any:
     """One-element arrays and tensors (``loss``, ``acc.mean()``) as Python numbers."""
     if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.size == 1):
         return v.item()
-    if isinstance(v, _tensor.Tensor) and v.numel() == 1:
+    if isinstance(v, Tensor) and v.numel() == 1:
         return v.item()
     return v
 
@@ -81,11 +83,9 @@ def run_trial(objective: Callable[[Dict[str, Any]], Any], job: Job, threads: Opt
     sequential trials leave the search's own draws untouched (as in a worker process)."""
     index, params, seed, rnd = job
     if threads is not None:
-        from .. import set_num_threads
         set_num_threads(threads)
-    from .. import get_rng_state, set_rng_state
     state = get_rng_state()
-    _tensor.manual_seed(seed)
+    manual_seed(seed)
     start = time.perf_counter()
     error = tb = None
     score, metrics = math.nan, {}
@@ -125,7 +125,6 @@ def dumps_objective(objective: Callable, owner: str) -> bytes:
 
 def _init_worker(payload: bytes, threads: Optional[int]) -> None:
     if threads is not None:
-        from .. import set_num_threads
         set_num_threads(threads)
     try:
         _WORKER["objective"] = pickle.loads(payload)

@@ -18,14 +18,15 @@ from typing import Any, Dict, List, Mapping, Sequence
 
 import numpy as np
 
-from .. import _tensor
+from .._tensor import float64
+from ..random import rand, randint
 
 __all__ = ["Distribution", "Uniform", "LogUniform", "IntUniform", "Choice", "check_space"]
 
 
 def _uniform01(n: int) -> np.ndarray:
     """``n`` float64 samples of U[0, 1) from xgrad's generator."""
-    return _tensor.rand(n, dtype=_tensor.float64).numpy().astype(np.float64, copy=True)
+    return rand(n, dtype=float64).numpy().astype(np.float64, copy=True)
 
 
 def _check_number(owner: str, name: str, value: Any) -> float:
@@ -225,7 +226,7 @@ class Choice(Distribution):
             raise ValueError("Choice: values must hold at least one option, got an empty sequence")
 
     def sample(self, n: int) -> List[Any]:
-        idx = _tensor.randint(0, len(self.values), int(n))
+        idx = randint(0, len(self.values), int(n))
         return [self.values[int(i)] for i in np.asarray(idx).reshape(-1)]
 
     def grid(self, n: int) -> List[Any]:

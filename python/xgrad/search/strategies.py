@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 import numpy as np
 
-from .. import _tensor
+from ..random import get_rng_state, manual_seed, randint, set_rng_state
 from .execution import Job, Runner, derive_seed
 from .results import SearchResults, Trial
 from .space import Choice, Distribution, as_distribution, check_space, is_searched
@@ -28,9 +28,8 @@ _SAMPLE_TAG = 0x5A3D1E  # separates the seeds of the search's own draws from the
 @contextmanager
 def _rng_scope(seed: int) -> Iterator[None]:
     """Draw from xgrad's generator seeded with ``seed``, then give the caller its state back."""
-    from .. import get_rng_state, set_rng_state
     state = get_rng_state()
-    _tensor.manual_seed(seed)
+    manual_seed(seed)
     try:
         yield
     finally:
@@ -78,7 +77,7 @@ def _search_seed(seed: Optional[int]) -> int:
     ``xgrad.manual_seed`` before the search makes it repeat)."""
     if seed is not None:
         return int(seed)
-    return int(np.asarray(_tensor.randint(0, 2 ** 62, 1)).reshape(-1)[0])
+    return int(np.asarray(randint(0, 2 ** 62, 1)).reshape(-1)[0])
 
 
 def _sample_configs(space: Mapping[str, Any], n: int, seed: int, rnd: int) -> List[Dict[str, Any]]:

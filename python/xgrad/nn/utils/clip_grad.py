@@ -5,7 +5,8 @@ import math
 from typing import Any, Iterable, List, Union
 
 from ... import _core
-from ..._tensor import Tensor, tensor
+from ..._tensor import Tensor
+from ..._tensor.creation import tensor
 
 
 def _params(parameters: Union[Tensor, Iterable[Tensor]]) -> List[Tensor]:

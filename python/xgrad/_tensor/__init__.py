@@ -1,0 +1,26 @@
+"""The Python face of ``xgrad.Tensor``, one concern per module.
+
+The tensor type itself is C++ (``xgrad._core.Tensor``); this package normalises arguments and hands
+over to one C++ op per call:
+
+- ``dtypes``: the Tensor type, float32/float64 and the dtype normaliser;
+- ``operands``: operand coercion and argument normalisation (shapes, ``dim``/``axis``, ``keepdim``);
+- ``creation``: ``tensor``, ``zeros``, ``full``, ``arange``, ...;
+- ``ops``: the ops that are also methods (elementwise, reductions, shape, linear algebra, softmax);
+- ``indexing``: ``t[key]`` and ``t[key] = value``;
+- ``representation``: repr, NumPy conversion, pickling;
+- ``methods``: the one place that attaches methods, operators and properties to the type.
+
+Random draws live in ``xgrad.random``.
+"""
+from .creation import arange, empty, from_numpy, full, full_like, ones, ones_like, tensor, zeros, zeros_like
+from .dtypes import Tensor, dtype, float32, float64
+from .ops import (
+    abs, add, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, exp, expand, flatten, log,
+    log_softmax, matmul, max, maximum, mean, min, minimum, mul, neg, permute, pow, relu, reshape, sigmoid,
+    softmax, sqrt, squeeze, stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
+)
+from .representation import _rebuild_tensor  # noqa: F401  (pickles written before the split name it here)
+from . import methods
+
+methods.install()

@@ -1,0 +1,111 @@
+"""Creating tensors: from NumPy arrays, lists and scalars, and filled with a value or a range."""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from .. import _core
+from .dtypes import Tensor, _dtype, float32
+from .operands import _shape
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Create a tensor from a NumPy array, a nested list or a scalar.
+
+    A C-contiguous float32/float64 array whose dtype matches ``dtype`` is adopted without a copy
+    (the tensor and the array share memory, like ``torch.from_numpy``). Anything else is converted
+    once: float arrays keep their dtype, other numbers (lists, ints, bools) become float32.
+
+    >>> x = xgrad.tensor([[1.0, 2.0]], requires_grad=True)
+    """
+    target = _dtype(dtype)
+    if isinstance(data, Tensor):
+        # Like torch.tensor(t): a copy with no autograd history.
+        out = _core.clone(_core.detach(data))
+        if target is not None:
+            out = _core.to_dtype(out, target)
+    else:
+        if isinstance(data, np.ndarray):
+            array = data
+        else:
+            try:
+                array = np.asarray(data)
+            except ValueError as e:  # ragged nested lists
+                raise ValueError(f"tensor: cannot build a tensor from {type(data).__name__}: {e}") from None
+            if array.dtype.kind == "f" and target is None:
+                target = float32  # Python floats become the default dtype, as in PyTorch
+        if array.dtype.kind not in "fiub":
+            raise TypeError(
+                f"tensor: cannot make a tensor from data of dtype {array.dtype} "
+                f"({type(data).__name__}); expected numbers (float, int or bool)"
+            )
+        out = _core._from_numpy(array, target)
+    if requires_grad:
+        out.requires_grad = True
+    return out
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a C-contiguous float32/float64 array (no copy)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return tensor(array, dtype=array.dtype if array.dtype.kind == "f" else None)
+
+
+def _make(fn, size, dtype, requires_grad, *args):
+    """A tensor of shape ``size`` (given as ``2, 3`` or ``(2, 3)``) from the core's factory ``fn``
+    (zeros, ones, empty, randn, rand), float32 unless ``dtype``."""
+    out = fn(_shape(size), *args, _dtype(dtype) or float32)
+    if requires_grad:
+        out.requires_grad = True
+    return out
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``; float32 unless ``dtype``."""
+    return _make(_core.zeros, size, dtype, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
+    return _make(_core.ones, size, dtype, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (contents are whatever the memory held)."""
+    return _make(_core.empty, size, dtype, requires_grad)
+
+
+def full(size: Sequence[int], fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` filled with ``fill_value``."""
+    out = _core.full(_shape([size]), float(fill_value), _dtype(dtype) or float32)
+    if requires_grad:
+        out.requires_grad = True
+    return out
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and, unless given, the dtype) of ``t``."""
+    return zeros(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and, unless given, the dtype) of ``t``."""
+    return ones(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` everywhere, with the shape (and, unless given, the dtype) of ``t``."""
+    return full(t.shape, fill_value, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+
+
+def arange(start: float, end: Optional[float] = None, step: float = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """``start, start+step, ...`` below ``end`` (``arange(5)`` is 0..4), float32 unless ``dtype``."""
+    if end is None:
+        start, end = 0, start
+    out = _core.arange(float(start), float(end), float(step), _dtype(dtype) or float32)
+    if requires_grad:
+        out.requires_grad = True
+    return out

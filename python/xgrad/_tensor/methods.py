@@ -1,0 +1,350 @@
+"""The one place where ``xgrad.Tensor`` gets its Python-side methods, operators and properties.
+
+The tensor type is C++ (``xgrad._core.Tensor``: ``shape``, ``dtype``, ``numpy()``, ``item()``,
+``grad``, ``requires_grad``, ...). ``install()`` attaches the tables at the end of this file to it,
+once, when ``xgrad`` is imported:
+
+- ``METHODS``: ``t.<name>(...)`` is the function ``xgrad.<name>(t, ...)`` (from ``ops.py``) with the
+  tensor as first argument, or the helper listed (in-place updates, autograd, conversions), which is
+  defined below;
+- ``OPERATORS``: Python's special methods (``+``, ``@``, ``<``, ``t[key]``, ``len``, ``repr``,
+  pickling), from this file, ``indexing.py`` and ``representation.py``;
+- ``PROPERTIES``: attributes computed from the C++ ones (``T``, ``strides``, ``grad_fn``, ...).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from .. import _core
+from . import indexing, ops, representation
+from .creation import full, tensor
+from .dtypes import Tensor, _NUMPY_OF, _dtype, float32, float64
+from .operands import _operand
+
+TENSOR_DOC = (
+    "An n-dimensional float32/float64 array that records the ops applied to it for reverse-mode "
+    "differentiation. Create one with xgrad.tensor(...); see help(xgrad) for the API.\n\n"
+    "The type is C++ (xgrad._core.Tensor); its Python-side methods, operators and properties are "
+    "attached in xgrad/_tensor/methods.py: t.<name>(...) is xgrad.<name>(t, ...) where that "
+    "function exists."
+)
+
+
+# ---------------------------------------------------------------- in place
+
+def _zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place; returns the tensor."""
+    _core.fill_(self, 0.0)
+    return self
+
+
+def _fill_(self: Tensor, value: float) -> Tensor:
+    """Fill with ``value`` in place; returns the tensor."""
+    _core.fill_(self, float(value))
+    return self
+
+
+def _copy_(self: Tensor, src: Any) -> Tensor:
+    """Copy ``src`` (a tensor, an array or a list, broadcast to this shape) into this tensor in
+    place; returns the tensor."""
+    _core.copy_(self, src if isinstance(src, Tensor) else tensor(np.asarray(src, dtype=_NUMPY_OF[self.dtype])))
+    return self
+
+
+def _add_(self: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
+    """``self += alpha * other`` in place (``other`` a tensor, a number or an array); returns the
+    tensor."""
+    other = _operand(other, self)
+    if not isinstance(other, Tensor):
+        other = full((), other, dtype=self.dtype)
+    if alpha == 1.0:
+        _core.add_(self, other)
+    else:
+        _core.add_scaled_(self, other, float(alpha))
+    return self
+
+
+def _sub_(self: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
+    """``self -= alpha * other`` in place; returns the tensor."""
+    return _add_(self, other, -alpha)
+
+
+def _mul_(self: Tensor, value: float) -> Tensor:
+    """``self *= value`` in place, for a number ``value``; returns the tensor."""
+    _core.mul_(self, float(value))
+    return self
+
+
+def _requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
+    """Set ``requires_grad`` in place; returns the tensor."""
+    self.requires_grad = requires_grad
+    return self
+
+
+# ---------------------------------------------------------------- autograd
+
+def _backward(self: Tensor, gradient: Any = None, retain_graph: bool = False) -> None:
+    """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+    ``gradient`` (same shape as self) is needed unless self has one element. The graph's saved
+    tensors are freed afterwards unless ``retain_graph=True``."""
+    if gradient is not None and not isinstance(gradient, Tensor):
+        gradient = tensor(np.asarray(gradient, dtype=_NUMPY_OF[self.dtype]))
+    _core.backward(self, gradient, bool(retain_graph))
+
+
+def _register_hook(self: Tensor, hook) -> None:
+    """Call ``hook(grad)`` when this (non-leaf) tensor's gradient is computed; a returned tensor
+    replaces the gradient."""
+    def wrapped(g):
+        out = hook(g)
+        return out if out is not None else g
+    _core.register_hook(self, wrapped)
+
+
+def _retain_grad(self: Tensor) -> None:
+    """Keep ``.grad`` of this non-leaf tensor after ``backward()`` (leaves always keep theirs)."""
+    return _core.retain_grad(self)
+
+
+def _detach(self: Tensor) -> Tensor:
+    """A tensor sharing this one's data, with no autograd history."""
+    return _core.detach(self)
+
+
+# ---------------------------------------------------------------- shape, layout and conversions
+
+def _size(self: Tensor, dim: Optional[int] = None):
+    """The shape as a tuple (PyTorch's ``size()``), or the extent of axis ``dim``."""
+    if dim is None:
+        return self.shape
+    n = self.ndim
+    if not -n <= dim < n:
+        raise IndexError(f"size: dimension {dim} is out of range for a tensor of rank {n}")
+    return self.shape[dim]
+
+
+def _stride(self: Tensor, dim: Optional[int] = None):
+    """Strides in elements (PyTorch's ``stride()``); ``.strides`` gives NumPy's bytes."""
+    s = self._strides()
+    return s if dim is None else s[dim]
+
+
+def _contiguous(self: Tensor) -> Tensor:
+    """This tensor with C-contiguous data (the data is copied only when it is not already)."""
+    return _core.contiguous(self)
+
+
+def _clone(self: Tensor) -> Tensor:
+    """A copy of the data that stays in the graph (gradients flow back to this tensor)."""
+    return _core.clone(self)
+
+
+def _to(self: Tensor, dtype: Any) -> Tensor:
+    """This tensor as ``dtype`` (xgrad.float32/float64 or a NumPy spelling of them); differentiable."""
+    return _core.to_dtype(self, _dtype(dtype))
+
+
+def _float(self: Tensor) -> Tensor:
+    """This tensor as float32 (``to(xgrad.float32)``)."""
+    return _core.to_dtype(self, float32)
+
+
+def _double(self: Tensor) -> Tensor:
+    """This tensor as float64 (``to(xgrad.float64)``)."""
+    return _core.to_dtype(self, float64)
+
+
+def _reversed_axes(self: Tensor) -> Tensor:
+    return _core.permute(self, list(range(self.ndim))[::-1])
+
+
+def _strides_in_bytes(self: Tensor) -> tuple:
+    return tuple(s * (4 if self.dtype == float32 else 8) for s in self._strides())
+
+
+def _size_bytes(self: Tensor) -> int:
+    return self.numel() * (4 if self.dtype == float32 else 8)
+
+
+def _grad_fn(self: Tensor) -> Optional[str]:
+    return self._grad_fn_name
+
+
+# ---------------------------------------------------------------- operators
+
+def _binary(name: str, rname: str, symbol: str):
+    """The operator and its reflected form: tensor (op) tensor, tensor (op) scalar, scalar (op) tensor."""
+    op = getattr(_core, name)
+    op_scalar = getattr(_core, f"{name}_scalar")
+    rop_scalar = getattr(_core, rname if rname != name else f"{name}_scalar")
+
+    def forward(self, other):
+        if isinstance(other, Tensor):
+            return op(self, other)
+        if type(other) is float or type(other) is int:  # the common case, without ABC checks
+            return op_scalar(self, other)
+        try:
+            other = _operand(other, self)
+        except TypeError:
+            return NotImplemented
+        return op(self, other) if isinstance(other, Tensor) else op_scalar(self, other)
+
+    def reverse(self, other):
+        if type(other) is float or type(other) is int:
+            return rop_scalar(self, other)
+        try:
+            other = _operand(other, self)
+        except TypeError:
+            return NotImplemented
+        return op(other, self) if isinstance(other, Tensor) else rop_scalar(self, other)
+
+    dunder = "truediv" if name == "div" else name
+    forward.__name__ = forward.__qualname__ = f"__{dunder}__"
+    reverse.__name__ = reverse.__qualname__ = f"__r{dunder}__"
+    forward.__doc__ = (f"``self {symbol} other`` with broadcasting; ``other`` is a tensor, a number (it takes "
+                       f"this tensor's dtype) or an array.")
+    reverse.__doc__ = f"``other {symbol} self`` for a number or an array ``other``."
+    return forward, reverse
+
+
+_add, _radd = _binary("add", "add", "+")
+_sub, _rsub = _binary("sub", "rsub", "-")
+_mul, _rmul = _binary("mul", "mul", "*")
+_truediv, _rtruediv = _binary("div", "rdiv", "/")
+
+
+def _pow(self: Tensor, exponent: Any):
+    """``self ** exponent`` for a number ``exponent`` (tensor exponents are not supported)."""
+    if isinstance(exponent, Tensor):
+        return NotImplemented
+    return _core.pow(self, float(exponent))
+
+
+def _rpow(self: Tensor, base: Any) -> Tensor:
+    """``base ** self`` for a number ``base``."""
+    return _core.rpow(self, float(base))
+
+
+def _pos(self: Tensor) -> Tensor:
+    """``+self``: the tensor itself."""
+    return self
+
+
+def _rmatmul(self: Tensor, other: Any) -> Tensor:
+    """``other @ self`` for an array or a nested list ``other``."""
+    return ops.matmul(tensor(other), self)
+
+
+def _compare(fn, symbol: str):
+    """A comparison operator: 1.0 where ``self (symbol) other`` holds, else 0.0 (not differentiable)."""
+    def method(self, other):
+        try:
+            other = _operand(other, self)
+        except TypeError:
+            return NotImplemented
+        if not isinstance(other, Tensor):
+            other = full((), other, dtype=self.dtype)
+        return fn(self, other)
+    method.__doc__ = (f"``self {symbol} other`` elementwise, with broadcasting: 1.0 where it holds, else 0.0 "
+                      f"(not differentiable).")
+    return method
+
+
+def _len(self: Tensor) -> int:
+    """The extent of the first axis (a 0-d tensor has no length)."""
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d tensor")
+    return self.shape[0]
+
+
+def _iter(self: Tensor):
+    """The tensor's slices along the first axis, as views."""
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    for i in range(self.shape[0]):
+        yield _core.select(self, 0, i)
+
+
+def _bool(self: Tensor) -> bool:
+    """The truth value of a one-element tensor (more elements are ambiguous: ValueError)."""
+    if self.numel() != 1:
+        raise ValueError(f"the truth value of a tensor with {self.numel()} elements is ambiguous")
+    return bool(self.item())
+
+
+def _to_float(self: Tensor) -> float:
+    """``float(t)`` for a one-element tensor."""
+    return float(self.item())
+
+
+def _to_int(self: Tensor) -> int:
+    """``int(t)`` for a one-element tensor (truncated toward zero)."""
+    return int(self.item())
+
+
+# ---------------------------------------------------------------- the tables
+
+METHODS = {
+    # t.<name>(...) is xgrad.<name>(t, ...)
+    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "pow": ops.pow,
+    "exp": ops.exp, "log": ops.log, "sqrt": ops.sqrt, "abs": ops.abs, "neg": ops.neg,
+    "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu,
+    "maximum": ops.maximum, "minimum": ops.minimum, "clip": ops.clip, "clamp": ops.clamp,
+    "sum": ops.sum, "mean": ops.mean, "max": ops.max, "min": ops.min, "var": ops.var, "std": ops.std,
+    "argmax": ops.argmax, "argmin": ops.argmin,
+    "matmul": ops.matmul,
+    "reshape": ops.reshape, "view": ops.reshape, "transpose": ops.transpose, "permute": ops.permute,
+    "flatten": ops.flatten, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze, "expand": ops.expand,
+    "broadcast_to": ops.broadcast_to,
+    "softmax": ops.softmax, "log_softmax": ops.log_softmax,
+    # in place (a trailing underscore, as in PyTorch)
+    "zero_": _zero_, "fill_": _fill_, "copy_": _copy_, "add_": _add_, "sub_": _sub_, "mul_": _mul_,
+    "requires_grad_": _requires_grad_,
+    # autograd
+    "backward": _backward, "register_hook": _register_hook, "retain_grad": _retain_grad, "detach": _detach,
+    # shape, layout and conversions
+    "size": _size, "stride": _stride, "contiguous": _contiguous, "clone": _clone,
+    "to": _to, "float": _float, "double": _double, "tolist": representation._tolist,
+}
+
+OPERATORS = {
+    # arithmetic
+    "__add__": _add, "__radd__": _radd, "__sub__": _sub, "__rsub__": _rsub,
+    "__mul__": _mul, "__rmul__": _rmul, "__truediv__": _truediv, "__rtruediv__": _rtruediv,
+    "__pow__": _pow, "__rpow__": _rpow, "__neg__": ops.neg, "__pos__": _pos, "__abs__": ops.abs,
+    "__matmul__": ops.matmul, "__rmatmul__": _rmatmul,
+    # comparisons
+    "__gt__": _compare(lambda a, b: _core.greater(a, b), ">"),
+    "__lt__": _compare(lambda a, b: _core.greater(b, a), "<"),
+    "__ge__": _compare(lambda a, b: _core.rsub(_core.greater(b, a), 1.0), ">="),
+    "__le__": _compare(lambda a, b: _core.rsub(_core.greater(a, b), 1.0), "<="),
+    "__eq__": _compare(lambda a, b: _core.equal(a, b), "=="),
+    "__ne__": _compare(lambda a, b: _core.rsub(_core.equal(a, b), 1.0), "!="),
+    # indexing
+    "__getitem__": indexing._getitem, "__setitem__": indexing._setitem,
+    # Python protocols
+    "__len__": _len, "__iter__": _iter, "__bool__": _bool, "__float__": _to_float, "__int__": _to_int,
+    "__hash__": object.__hash__,  # by identity: == is elementwise
+    # repr, NumPy, pickling and deepcopy
+    "__repr__": representation._repr, "__str__": representation._repr, "__array__": representation._array,
+    "__reduce__": representation._reduce, "__deepcopy__": representation._deepcopy,
+}
+
+PROPERTIES = {
+    "T": property(_reversed_axes, doc="The tensor with its axes reversed (a view)."),
+    "strides": property(_strides_in_bytes, doc="Strides in bytes, as NumPy reports them (see stride() for elements)."),
+    "size_bytes": property(_size_bytes, doc="Bytes of data: numel() times 4 (float32) or 8 (float64)."),
+    "grad_fn": property(_grad_fn, doc="Name of the op that produced this tensor, or None for a leaf."),
+}
+
+
+def install() -> None:
+    """Attach METHODS, OPERATORS and PROPERTIES to the C++ Tensor type (``xgrad._tensor`` does, once)."""
+    for table in (METHODS, OPERATORS, PROPERTIES):
+        for name, attribute in table.items():
+            setattr(Tensor, name, attribute)
+    Tensor.__array_priority__ = 1000  # ndarray (op) tensor defers to the tensor's reflected op
+    Tensor.__doc__ = TENSOR_DOC

@@ -1,0 +1,51 @@
+"""xgrad's one random generator (like ``torch.random``): seeding it, saving and restoring its
+state, and the draws every random part of xgrad makes from it (init, dropout, augmentation,
+shuffling). ``xgrad.manual_seed(n)`` makes a run repeatable bit for bit."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._tensor.creation import _make
+from ._tensor.dtypes import Tensor
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the one generator behind every random draw (init, dropout, augmentation, shuffling)."""
+    if not isinstance(seed, (numbers.Integral, np.integer)) or seed < 0:
+        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
+    _core.manual_seed(int(seed) & 0xFFFFFFFFFFFFFFFF)
+
+
+def get_rng_state() -> bytes:
+    """The generator's state, to restore with ``set_rng_state`` (checkpoints resume bit for bit)."""
+    return _core.get_rng_state()
+
+
+def set_rng_state(state: bytes) -> None:
+    """Restore a state returned by ``get_rng_state``."""
+    _core.set_rng_state(state)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples of N(0, 1) from xgrad's generator (``xgrad.manual_seed`` makes them repeatable)."""
+    return _make(_core.randn, size, dtype, requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples of U[0, 1) from xgrad's generator."""
+    return _make(_core.rand, size, dtype, requires_grad)
+
+
+def randperm(n: int) -> np.ndarray:
+    """A random permutation of ``0..n-1`` as a NumPy int64 array, from xgrad's generator (used for
+    shuffling; ``xgrad.manual_seed`` makes it repeatable)."""
+    return _core.randperm(int(n))
+
+
+def randint(low: int, high: int, size: int) -> np.ndarray:
+    """``size`` integers uniform in ``[low, high)`` as a NumPy int64 array, from xgrad's generator."""
+    return _core.randint(int(low), int(high), int(size))
