@@ -1,6 +1,6 @@
 """Fixed problems shared by the optimizer tests: a smooth non-quadratic objective with its
 gradient in NumPy (so optimizer tests do not depend on autograd), and a logistic regression for
-the closure-based optimizers."""
+the closure-based optimizers; and the test ids of their parametrised cases."""
 import numpy as np
 
 SHAPES = [(4, 3), (3,)]
@@ -39,3 +39,8 @@ def logistic_data(n: int = 40, d: int = 3, seed: int = 7):
     w_true = rng.standard_normal(d)
     y = np.where(x @ w_true + 0.3 * rng.standard_normal(n) > 0, 1.0, -1.0)
     return x, y
+
+
+def case_id(name, kwargs):
+    """A test id that says what the case is: ``Adam(lr=0.05,betas=(0.8,0.99))``."""
+    return f"{name}(" + ",".join(f"{k}={v}".replace(" ", "") for k, v in kwargs.items()) + ")"

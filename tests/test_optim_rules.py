@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import xgrad
-from optim_problems import initial_params, objective_grad
+from optim_problems import case_id, initial_params, objective_grad
 
 STEPS = 100
 
@@ -45,6 +45,12 @@ def zeros_state(*names):
 
 
 # The lectures' formulas, transcribed (CS231n notes "Parameter updates"; ai-edu ch. 15).
+def vanilla_sgd(lr):
+    def update(x, dx, s, t):
+        return x - lr * dx
+    return update
+
+
 def rho_form(lr, rho):
     def update(x, dx, s, t):
         s["v"] = rho * s["v"] + dx
@@ -117,6 +123,7 @@ def adadelta_zeiler(rho, eps):
 
 
 LECTURE_CASES = [
+    ("vanilla sgd", xgrad.optim.SGD, dict(lr=0.05), vanilla_sgd(0.05), ""),
     ("momentum rho", xgrad.optim.SGD, dict(lr=0.02, momentum=0.9, momentum_form="rho"), rho_form(0.02, 0.9), "v"),
     ("momentum velocity", xgrad.optim.SGD, dict(lr=0.02, momentum=0.9, momentum_form="velocity"),
      velocity_form(0.02, 0.9), "v"),
@@ -132,8 +139,8 @@ LECTURE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("label,cls,kwargs,update,state", LECTURE_CASES, ids=[c[0] for c in LECTURE_CASES])
-def test_lecture_formula(label, cls, kwargs, update, state):
+@pytest.mark.parametrize("cls,kwargs,update,state", [pytest.param(*c[1:], id=c[0]) for c in LECTURE_CASES])
+def test_lecture_formula(cls, kwargs, update, state):
     ours, _, _ = run_xgrad(cls, kwargs)
     expected = run_numpy(update, zeros_state(*state.split()))
     for a, b, s in zip(ours, expected, initial_params()):
@@ -186,7 +193,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("cls,kwargs,name,value", BAD, ids=[f"{c.__name__}-{i}" for i, (c, *_r) in enumerate(BAD)])
+@pytest.mark.parametrize("cls,kwargs,name,value", BAD, ids=[case_id(c.__name__, k) for c, k, *_r in BAD])
 def test_bad_hyperparameters_raise(cls, kwargs, name, value):
     p = xgrad.zeros(3, requires_grad=True)
     with pytest.raises(ValueError) as info:
@@ -198,7 +205,7 @@ def test_bad_hyperparameters_raise(cls, kwargs, name, value):
                                  xgrad.optim.Adagrad, xgrad.optim.RMSprop, xgrad.optim.Adadelta,
                                  xgrad.optim.LBFGS, xgrad.optim.Newton])
 def test_empty_parameter_list_raises(cls):
-    with pytest.raises(ValueError, match=cls.__name__):
+    with pytest.raises(ValueError, match=f"^{cls.__name__}: got an empty parameter list"):
         cls([])
 
 
@@ -220,16 +227,19 @@ STATEFUL = [
 ]
 
 
-@pytest.mark.parametrize("cls,kwargs", STATEFUL, ids=[c.__name__ + str(i) for i, (c, _) in enumerate(STATEFUL)])
+@pytest.mark.parametrize("cls,kwargs", STATEFUL, ids=[case_id(c.__name__, k) for c, k in STATEFUL])
 def test_state_dict_resumes_identically(cls, kwargs):
     """50 steps, save, load into a fresh optimizer over copied parameters, 50 more steps: the
-    resumed run equals the uninterrupted one bit for bit."""
+    resumed run equals the uninterrupted one bit for bit. The fresh optimizer is built with the
+    defaults and another learning rate: load_state_dict restores the hyper-parameters too."""
     full, _, _ = run_xgrad(cls, kwargs, steps=100)
     _, opt, params = run_xgrad(cls, kwargs, steps=50)
     saved = opt.state_dict()
     copies = [xgrad.tensor(np.array(p.numpy()), requires_grad=True) for p in params]
-    resumed = cls(copies, **{k: v for k, v in kwargs.items()})
+    resumed = cls(copies, lr=0.123)
     resumed.load_state_dict(saved)
+    assert [{k: v for k, v in g.items() if k != "params"} for g in resumed.param_groups] == \
+        [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
     # the saved dict is a copy: stepping the old optimizer does not change it
     for p, g in zip(params, objective_grad([np.array(p.numpy()) for p in params])):
         p.grad = xgrad.tensor(g)
@@ -347,7 +357,7 @@ TRACE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,kwargs", TRACE_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(TRACE_CASES)])
+@pytest.mark.parametrize("name,kwargs", TRACE_CASES, ids=[case_id(n, k) for n, k in TRACE_CASES])
 def test_trace_equals_the_tensor_optimizer(name, kwargs):
     """The C++ tracer and the tensor optimizer share the update rule: same path to the bit."""
     start = (-1.2, 1.0)
@@ -407,8 +417,13 @@ def test_trace_rejects_bad_input():
 
 
 def test_trace_is_fast():
+    """10,000 steps in well under 50 ms (about 2 ms in C++; a Python loop over the tensor optimizer
+    takes about 0.5 s). The best of 5 runs: one run preempted on a shared machine does not fail it."""
     import time
     xgrad.optim.trace("adam", "rosenbrock", (-1.5, 2.0), 10, lr=0.01)
-    t0 = time.perf_counter()
-    xgrad.optim.trace("adam", "rosenbrock", (-1.5, 2.0), 10_000, lr=0.01)
-    assert time.perf_counter() - t0 < 0.05
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        xgrad.optim.trace("adam", "rosenbrock", (-1.5, 2.0), 10_000, lr=0.01)
+        times.append(time.perf_counter() - t0)
+    assert min(times) < 0.05, times

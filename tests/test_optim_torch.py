@@ -5,7 +5,7 @@ import pytest
 
 import xgrad
 from conftest import TORCH_MISSING, torch
-from optim_problems import initial_params, logistic_data, objective_grad
+from optim_problems import case_id, initial_params, logistic_data, objective_grad
 
 pytestmark = pytest.mark.skipif(torch is None, reason=TORCH_MISSING)
 
@@ -76,7 +76,7 @@ def run_pair(name, kwargs, steps=STEPS, skip_grad_every=0):
     return ours, theirs, opt_x, opt_t
 
 
-@pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+@pytest.mark.parametrize("name,kwargs", CASES, ids=[case_id(n, k) for n, k in CASES])
 def test_matches_torch(name, kwargs):
     ours, theirs, opt_x, opt_t = run_pair(name, kwargs)
     start = initial_params()

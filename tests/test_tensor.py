@@ -119,8 +119,15 @@ def test_mixed_dtype_gradients_keep_each_leaf_dtype():
 
 
 def test_ndarray_on_the_left_defers_to_tensor():
-    out = np.ones(3, dtype=np.float32) + xgrad.ones(3)
-    assert isinstance(out, xgrad.Tensor)
+    a = np.array([6.0, -3.0, 1.5], dtype=np.float32)
+    x = xgrad.tensor([2.0, 4.0, -0.5], requires_grad=True)
+    # the reflected ops keep the operand order: a - x, not x - a
+    for out, expected in [(a + x, [8.0, 1.0, 1.0]), (a - x, [4.0, -7.0, 2.0]), (a * x, [12.0, -12.0, -0.75]),
+                          (a / x, [3.0, -0.75, -3.0])]:
+        assert isinstance(out, xgrad.Tensor) and out.dtype == xgrad.float32 and out.requires_grad
+        np.testing.assert_allclose(out.numpy(), expected, rtol=1e-6)
+    (a * x).sum().backward()  # the array is a constant in the graph
+    np.testing.assert_allclose(x.grad.numpy(), a)
 
 
 def test_repr_like_numpy_with_dtype_and_grad():
