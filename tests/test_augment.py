@@ -282,7 +282,14 @@ def test_color_on_grayscale(rng):
     order = np.tile([1, 0, 2], (4, 1))
     np.testing.assert_allclose(A.adjust_color(x, contrast=c, order=order),
                                np_color(x, None, c, None, order), rtol=1e-5, atol=1e-6)
-    ColorJitter(brightness=0.3, contrast=0.3)(x)  # fine on 1 channel
+    # ColorJitter on 1 channel: brightness and contrast as drawn, in the drawn order
+    jitter = ColorJitter(brightness=0.3, contrast=0.3)
+    xgrad.manual_seed(6)
+    p = jitter.get_params(x.shape)
+    xgrad.manual_seed(6)
+    y = jitter(x)
+    assert y.shape == x.shape and not np.allclose(y, x)
+    np.testing.assert_allclose(y, np_color(x, p["brightness"], p["contrast"], None, p["order"]), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"ColorJitter: saturation needs 3-channel.*\(4, 1, 9, 11\)"):
         ColorJitter(saturation=0.5)(x)
     with pytest.raises(ValueError, match=r"saturation needs 3-channel"):
@@ -524,5 +531,14 @@ def test_functional_parameters_must_be_finite_and_whole_where_needed(call, error
     x = np.ones((2, 1, 4, 4), np.float32)
     with pytest.raises(error, match=pattern):
         call(x)
-    # whole floats are fine where integers are expected
-    np.testing.assert_array_equal(A.cutout(x, 2, 1.0, 2.0), A.cutout(x, 2, 1, 2))
+
+
+def test_whole_floats_are_accepted_where_integers_are_expected(rng):
+    x = images(rng, n=2, c=1, h=4, w=4)
+    expected = x.copy()
+    expected[:, :, 0:2, 1:3] = 0.0  # a 2x2 square centred at (1, 2)
+    np.testing.assert_array_equal(A.cutout(x, 2, 1.0, 2.0), expected)
+    np.testing.assert_array_equal(A.cutout(x, 2, 1, 2), expected)
+    np.testing.assert_array_equal(A.crop(x, 3, 1, [1.0, 0.0], 2.0), np_crop(x, (3, 3), 1, [1, 0], [2, 2]))
+    np.testing.assert_array_equal(A.translate(x, 1.0, -1.0), np_translate(x, [1, 1], [-1, -1]))
+    np.testing.assert_array_equal(A.hflip(x, [1.0, 0.0]), np.stack([x[0, ..., ::-1], x[1]]))

@@ -428,7 +428,8 @@ def test_real_cifar_subset():
 # ------------------------------------------------------------------------------------------
 
 def test_load_digits_split():
-    sklearn = pytest.importorskip("sklearn.datasets")
+    sklearn = pytest.importorskip("sklearn.datasets", reason="scikit-learn (part of the test extra) ships the 8x8 "
+                                                           "digits that load_digits splits; not installed")
     bunch = sklearn.load_digits()
     s = load_digits()
     assert s.x_train.shape == (1347, 64) and s.x_test.shape == (450, 64)
