@@ -16,11 +16,14 @@ def data(n=60, d=5, classes=4, seed=0):
     return x, y
 
 
-def np_forward(model, x):
-    """Linear-ReLU-Linear in NumPy float64 from the model's state dict."""
-    s = model.state_dict()
+def np_forward_state(s, x):
+    """Linear-ReLU-Linear in NumPy float64 from a state dict."""
     h = np.maximum(x.astype(np.float64) @ s["0.weight"].T.astype(np.float64) + s["0.bias"], 0)
     return h @ s["2.weight"].T.astype(np.float64) + s["2.bias"]
+
+
+def np_forward(model, x):
+    return np_forward_state(model.state_dict(), x)
 
 
 def np_softmax(z):
@@ -96,11 +99,6 @@ def test_snapshot_ensemble_collects_the_weights_of_the_chosen_epochs(tmp_path):
     np.testing.assert_allclose(probs, expected, rtol=1e-5, atol=1e-7)
     for k, v in trainer.model.state_dict().items():  # the model got its own weights back
         np.testing.assert_array_equal(v, final[k])
-
-
-def np_forward_state(s, x):
-    h = np.maximum(x.astype(np.float64) @ s["0.weight"].T.astype(np.float64) + s["0.bias"], 0)
-    return h @ s["2.weight"].T.astype(np.float64) + s["2.bias"]
 
 
 def test_snapshot_rules_and_limits():
