@@ -227,6 +227,46 @@ def test_resume_checks_the_model_and_changes_nothing_on_mismatch(tmp_path):
         extra.resume(path)
 
 
+def test_resume_reports_the_differences_module_load_state_dict_finds(tmp_path, monkeypatch):
+    # one check: Trainer.resume lists exactly what Module.state_dict_differences (behind
+    # load_state_dict) lists, named "the checkpoint" instead of "the state"
+    train, val = make_loaders("local")
+    build("sgd-step", seed=0, checkpoint_dir=tmp_path).fit(train, val, epochs=1)
+    path = tmp_path / "epoch_0001.npz"
+    state, _ = ckpt.read(str(path))
+    xgrad.manual_seed(0)
+    models = [nn.Sequential(nn.Linear(8, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 3)),
+              nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3)),
+              nn.Sequential(nn.Linear(8, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 3),
+                            nn.Linear(3, 3)),
+              nn.Sequential(nn.Linear(8, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.3),
+                            nn.Linear(32, 3)).to(xgrad.float64)]
+    for model in models:
+        differences = model.state_dict_differences(state, source="the checkpoint")
+        assert differences
+        t = Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.1), progress=False)
+        with pytest.raises(ValueError) as resumed:
+            t.resume(path)
+        assert str(resumed.value) == (f"Trainer.resume: the checkpoint {path} does not belong to this model: "
+                                      + "; ".join(differences))
+        with pytest.raises(ValueError) as loaded:
+            model.load_state_dict(state)
+        assert str(loaded.value) == (f"load_state_dict into Sequential: "
+                                     + "; ".join(d.replace("the checkpoint", "the state") for d in differences))
+
+    calls = []
+
+    def fake(self, state_dict, strict=True, source="the state"):
+        calls.append((strict, source))
+        return ["the module's own report"]
+
+    monkeypatch.setattr(nn.Module, "state_dict_differences", fake)
+    t = build("sgd-step", seed=0)
+    with pytest.raises(ValueError, match="does not belong to this model: the module's own report$"):
+        t.resume(path)
+    assert calls == [(True, "the checkpoint")]
+
+
 def test_resume_rejects_missing_and_foreign_files(tmp_path):
     trainer = build("sgd-step", seed=0)
     with pytest.raises(FileNotFoundError, match="no such checkpoint"):

@@ -245,13 +245,17 @@ class Module:
             out[name] = np.array(b.numpy(), copy=True)
         return out
 
-    def load_state_dict(self, state_dict: Dict[str, Any], strict: bool = True) -> Tuple[List[str], List[str]]:
-        """Copy values into the parameters and buffers. Checks names, shapes and dtypes first and
-        raises one error listing every difference, so a failed load changes nothing. Returns
-        (missing keys, unexpected keys) when ``strict=False``."""
-        own: Dict[str, Tensor] = OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
+    def state_dict_differences(self, state_dict: Dict[str, Any], strict: bool = True,
+                               source: str = "the state") -> List[str]:
+        """What keeps ``state_dict`` from loading into this module, one message per entry: a shape
+        or dtype differing from the parameter or buffer of that name and, with ``strict``, names
+        missing from the state or not in the module. Empty when it loads. This is the one check
+        behind ``load_state_dict`` and ``Trainer.resume``; ``source`` names the state in the
+        messages (e.g. ``"the checkpoint"``)::
+
+            ["0.weight: shape (32, 8) in the state, (16, 8) in the model", "2.bias: missing from the state"]
+        """
+        own = self._state_tensors()
         problems = []
         for k, target in own.items():
             if k not in state_dict:
@@ -259,15 +263,30 @@ class Module:
             value = state_dict[k]
             array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if tuple(array.shape) != tuple(target.shape):
-                problems.append(f"{k}: shape {tuple(array.shape)} in the state, {tuple(target.shape)} in the model")
+                problems.append(f"{k}: shape {tuple(array.shape)} in {source}, {tuple(target.shape)} in the model")
             elif array.dtype != np.dtype(target.dtype.name):
-                problems.append(f"{k}: dtype {array.dtype} in the state, {target.dtype.name} in the model")
+                problems.append(f"{k}: dtype {array.dtype} in {source}, {target.dtype.name} in the model")
         if strict:
-            problems += [f"{k}: missing from the state" for k in missing]
-            problems += [f"{k}: in the state but not in the model" for k in unexpected]
+            problems += [f"{k}: missing from {source}" for k in own if k not in state_dict]
+            problems += [f"{k}: in {source} but not in the model" for k in state_dict if k not in own]
+        return problems
+
+    def _state_tensors(self) -> "OrderedDict[str, Tensor]":
+        return OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
+
+    def load_state_dict(self, state_dict: Dict[str, Any], strict: bool = True) -> Tuple[List[str], List[str]]:
+        """Copy values into the parameters and buffers. Checks names, shapes and dtypes first
+        (``state_dict_differences``) and raises one ``ValueError`` listing every difference, so a
+        failed load changes nothing; with ``strict=False`` missing and unexpected names are
+        allowed (shapes and dtypes of the names present are still checked). Returns (missing
+        keys, unexpected keys)."""
+        own = self._state_tensors()
+        problems = self.state_dict_differences(state_dict, strict)
         if problems:
             raise ValueError(f"load_state_dict into {type(self).__name__}: "
                              + "; ".join(problems))
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
         with no_grad():
             for k, target in own.items():
                 if k in state_dict:

@@ -389,21 +389,6 @@ class Trainer:
                 except FileNotFoundError:
                     pass
 
-    def _check_model_state(self, state: dict, path: str) -> None:
-        own = self.model.state_dict()
-        problems = [f"{k}: missing from the checkpoint" for k in own if k not in state]
-        problems += [f"{k}: in the checkpoint but not in the model" for k in state if k not in own]
-        for k, v in own.items():
-            if k in state:
-                s = state[k]
-                if s.shape != v.shape:
-                    problems.append(f"{k}: shape {s.shape} in the checkpoint, {v.shape} in the model")
-                elif s.dtype != v.dtype:
-                    problems.append(f"{k}: dtype {s.dtype} in the checkpoint, {v.dtype} in the model")
-        if problems:
-            raise ValueError(f"Trainer.resume: the checkpoint {path} does not belong to this model: "
-                             + "; ".join(problems))
-
     def resume(self, path: PathLike) -> "Trainer":
         """Restore a checkpoint written by this kind of trainer (a file, or a folder: its newest
         ``epoch_NNNN.npz``): weights and buffers, optimizer and scheduler state, callback states,
@@ -419,7 +404,11 @@ class Trainer:
                 raise FileNotFoundError(f"Trainer.resume: no checkpoint (epoch_*.npz) in the folder {path}")
             path = newest
         model_state, meta = _ckpt.read(path)
-        self._check_model_state(model_state, path)
+        # the model's own check (names, shapes, dtypes), as load_state_dict below runs it
+        problems = self.model.state_dict_differences(model_state, source="the checkpoint")
+        if problems:
+            raise ValueError(f"Trainer.resume: the checkpoint {path} does not belong to this model: "
+                             + "; ".join(problems))
         if meta["optimizer_class"] != type(self.optimizer).__name__:
             raise ValueError(f"Trainer.resume: the checkpoint {path} holds a {meta['optimizer_class']} state, "
                              f"the trainer's optimizer is a {type(self.optimizer).__name__}")
