@@ -151,3 +151,150 @@ def test_bad_arguments():
         S.ReduceLROnPlateau(opt, factor=1.5)
     with pytest.raises(TypeError):
         S.StepLR(object(), step_size=3)
+
+
+# ---------------------------------------------------------------- rates without an optimizer
+
+SIM_STEPS = 60
+
+# several parameter sets per scheduler; each factory takes what the scheduler acts on (an optimizer
+# or a LearningRates)
+SIMULATED = [
+    ("LambdaLR", lambda o: S.LambdaLR(o, lambda t: 0.95 ** t)),
+    ("LambdaLR-per-group", lambda o: S.LambdaLR(o, [lambda t: 1 / (1 + t), lambda t: 0.5 ** (t // 7)])),
+    ("MultiplicativeLR", lambda o: S.MultiplicativeLR(o, lambda t: 0.97)),
+    ("MultiplicativeLR-varying", lambda o: S.MultiplicativeLR(o, lambda t: 1.0 if t % 5 else 0.6)),
+    ("StepLR", lambda o: S.StepLR(o, step_size=7, gamma=0.5)),
+    ("StepLR-3", lambda o: S.StepLR(o, step_size=3, gamma=0.9)),
+    ("MultiStepLR", lambda o: S.MultiStepLR(o, milestones=[10, 30, 30, 80], gamma=0.3)),
+    ("MultiStepLR-early", lambda o: S.MultiStepLR(o, milestones=[1, 2, 40], gamma=0.7)),
+    ("ConstantLR", lambda o: S.ConstantLR(o, factor=0.25, total_iters=12)),
+    ("ConstantLR-3", lambda o: S.ConstantLR(o, factor=0.5, total_iters=3)),
+    ("LinearLR", lambda o: S.LinearLR(o, start_factor=0.1, end_factor=0.9, total_iters=40)),
+    ("LinearLR-decay", lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.05, total_iters=25)),
+    ("ExponentialLR", lambda o: S.ExponentialLR(o, gamma=0.96)),
+    ("ExponentialLR-0.8", lambda o: S.ExponentialLR(o, gamma=0.8)),
+    ("InverseTimeLR", lambda o: S.InverseTimeLR(o, decay=0.05)),
+    ("InverseTimeLR-1", lambda o: S.InverseTimeLR(o, decay=1.0)),
+    ("PolynomialLR", lambda o: S.PolynomialLR(o, total_iters=60, power=2.0)),
+    ("PolynomialLR-sqrt", lambda o: S.PolynomialLR(o, total_iters=20, power=0.5)),
+    ("CosineAnnealingLR", lambda o: S.CosineAnnealingLR(o, T_max=30, eta_min=0.001)),
+    ("CosineAnnealingLR-restarts", lambda o: S.CosineAnnealingLR(o, T_max=8)),  # past T_max it rises again
+    ("CosineAnnealingLR-warmup", lambda o: S.CosineAnnealingLR(o, T_max=40, warmup_iters=10, warmup_start_factor=0.1)),
+    ("SequentialLR", lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.2, total_iters=10),
+                                                  S.CosineAnnealingLR(o, T_max=50)], milestones=[10])),
+    ("SequentialLR-3", lambda o: S.SequentialLR(o, [S.ConstantLR(o, factor=0.1, total_iters=5),
+                                                    S.ExponentialLR(o, gamma=0.9),
+                                                    S.StepLR(o, step_size=4, gamma=0.5)], milestones=[5, 20])),
+    ("chained", lambda o: [S.ExponentialLR(o, gamma=0.9), S.StepLR(o, step_size=5, gamma=0.5)]),
+    ("ReduceLROnPlateau", lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=3, cooldown=2, min_lr=0.01)),
+    ("ReduceLROnPlateau-max-abs", lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.3, patience=1,
+                                                                threshold=0.01, threshold_mode="abs")),
+    ("chained-with-plateau", lambda o: [S.StepLR(o, step_size=10, gamma=0.5),
+                                        S.ReduceLROnPlateau(o, factor=0.5, patience=4)]),
+]
+
+
+def _metrics(case):
+    values = [metric(t) for t in range(SIM_STEPS)]
+    return [-v for v in values] if "max" in case else values  # mode="max" watches a rising value
+
+
+def _optimizer_driven(make, metrics):
+    """The rates of every group, read off an optimizer's param_groups, stepping as a training run does."""
+    opt, _ = optimizers()
+    built = make(opt)
+    schedulers = built if isinstance(built, list) else [built]
+    rows = []
+    for t in range(SIM_STEPS):
+        rows.append([g["lr"] for g in opt.param_groups])
+        opt.step()
+        for s in schedulers:
+            s.step(metrics[t]) if isinstance(s, S.ReduceLROnPlateau) else s.step()
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("case,make", SIMULATED, ids=[c[0] for c in SIMULATED])
+def test_simulate_equals_the_optimizer_driven_rates(case, make):
+    metrics = _metrics(case)
+    want = _optimizer_driven(make, metrics)
+    got = S.simulate(make, [0.1, 0.3], SIM_STEPS, metrics=metrics)
+    assert got.shape == (SIM_STEPS, 2) and got.dtype == np.float64
+    np.testing.assert_array_equal(got, want)  # the same step() code: bit for bit, not approximately
+    assert len(np.unique(got[:, 0])) >= 2  # the schedule did change the rate
+    if case.endswith("per-group"):
+        return
+    one = S.simulate(make, 0.3, SIM_STEPS, metrics=metrics)
+    assert one.shape == (SIM_STEPS,)
+    np.testing.assert_array_equal(one, want[:, 1])
+
+
+def test_every_scheduler_class_is_simulated():
+    classes = {name for name in S.__all__ if isinstance(getattr(S, name), type)
+               and issubclass(getattr(S, name), S.LRScheduler) and name != "LRScheduler"}
+    covered = {c[0].split("-")[0] for c in SIMULATED}
+    assert classes <= covered, f"no simulate test for {sorted(classes - covered)}"
+
+
+def test_simulate_with_a_class_and_keyword_arguments():
+    np.testing.assert_array_equal(S.simulate(S.StepLR, 0.1, 50, step_size=7, gamma=0.5),
+                                  S.simulate(lambda r: S.StepLR(r, step_size=7, gamma=0.5), 0.1, 50))
+    e = np.arange(50)
+    np.testing.assert_allclose(S.simulate(S.StepLR, 0.1, 50, step_size=7, gamma=0.5), 0.1 * 0.5 ** (e // 7),
+                               rtol=1e-12)
+    np.testing.assert_allclose(S.simulate(S.InverseTimeLR, 0.2, 50, decay=0.1), 0.2 / (1 + 0.1 * e), rtol=1e-15)
+
+
+def test_simulate_plateau_without_metrics_is_a_constant_metric():
+    # documented: a plateau from the first step; the rate is cut after every patience + 1 bad steps
+    rates = S.simulate(S.ReduceLROnPlateau, 0.1, 30, factor=0.5, patience=3)
+    opt, _ = optimizers()
+    sched = S.ReduceLROnPlateau(opt, factor=0.5, patience=3)
+    want = []
+    for _ in range(30):
+        want.append(opt.param_groups[0]["lr"])
+        sched.step(123.0)
+    np.testing.assert_array_equal(rates, want)
+    cuts = np.flatnonzero(np.diff(rates) < 0) + 1
+    assert cuts.tolist() == [5, 9, 13, 17, 21, 25, 29]
+
+
+def test_simulate_builds_no_optimizer(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("simulate built an optimizer")
+
+    monkeypatch.setattr(xgrad.optim.Optimizer, "__init__", refuse)
+    for _, make in SIMULATED:
+        S.simulate(make, [0.1, 0.3], 5)
+
+
+def test_learning_rates_holds_only_rates():
+    rates = S.LearningRates([0.1, 0.3])
+    sched = S.StepLR(rates, step_size=2, gamma=0.5)
+    sched.step()
+    sched.step()
+    assert rates.lr == sched.get_last_lr() == [0.05, 0.15]
+    assert [sorted(g) for g in rates.param_groups] == [["initial_lr", "lr"]] * 2
+    for bad in ([], [-0.1], float("nan"), "0.1", True):
+        with pytest.raises(ValueError, match="LearningRates"):
+            S.LearningRates(bad)
+
+
+def test_simulate_bad_arguments():
+    opt, _ = optimizers()
+    with pytest.raises(TypeError, match="factory"):
+        S.simulate(S.StepLR(opt, step_size=3), 0.1, 10)
+    with pytest.raises(TypeError, match="keyword arguments"):
+        S.simulate(lambda r: S.StepLR(r, 3), 0.1, 10, gamma=0.5)
+    with pytest.raises(TypeError, match="not an xgrad.optim.lr_scheduler scheduler class"):
+        S.simulate(dict, 0.1, 10)
+    with pytest.raises(TypeError, match="returned int"):
+        S.simulate(lambda r: 3, 0.1, 10)
+    with pytest.raises(ValueError, match="another optimizer"):
+        S.simulate(lambda r: S.StepLR(opt, 3), 0.1, 10)
+    with pytest.raises(ValueError, match="steps=0"):
+        S.simulate(S.StepLR, 0.1, 0, step_size=3)
+    with pytest.raises(ValueError, match="metrics has 3 values, 9 are needed"):
+        S.simulate(S.ReduceLROnPlateau, 0.1, 10, metrics=[1.0, 1.0, 1.0])
+    with pytest.raises(TypeError, match="LearningRates"):
+        S.StepLR([{"lr": 0.1}], step_size=3)

@@ -4,7 +4,17 @@ cosine with linear warm-up). A scheduler only changes ``group["lr"]`` of its opt
 Usage, as in PyTorch: call ``optimizer.step()`` then ``scheduler.step()`` once per epoch (or per
 iteration); ``get_last_lr()`` gives the rates just set. The chainable schedules (StepLR,
 ExponentialLR, CosineAnnealingLR, ...) multiply the current rate, so they compose with other
-schedulers on the same optimizer exactly as PyTorch's do."""
+schedulers on the same optimizer exactly as PyTorch's do.
+
+Without an optimizer, ``simulate`` gives a schedule's rate at every step (for plots and checks)::
+
+    simulate(StepLR, 0.1, 100, step_size=30)                       # (100,) rates, 0.1 then 0.01 ...
+    simulate(lambda r: SequentialLR(r, [LinearLR(r, 0.1, total_iters=5), CosineAnnealingLR(r, 95)],
+                                    milestones=[5]), 0.1, 100)
+
+It runs the very ``step()`` an optimizer's scheduler runs, on a ``LearningRates`` (the groups'
+rates and nothing else), so each schedule's formula is written once and both give the same
+numbers bit for bit."""
 from __future__ import annotations
 
 import math
@@ -13,21 +23,70 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
 
+import numpy as np
+
 from .optimizer import Optimizer
 
 __all__ = [
     "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
     "ExponentialLR", "SequentialLR", "PolynomialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "InverseTimeLR",
+    "LearningRates", "simulate",
 ]
+
+
+class LearningRates:
+    """What a scheduler acts on, without an optimizer or parameters: ``param_groups`` is one
+    ``{"lr": rate}`` dict per group, read and written by schedulers exactly as an optimizer's
+    groups are. Every scheduler accepts one in place of an optimizer; ``simulate`` builds one::
+
+        rates = LearningRates(0.1)
+        sched = StepLR(rates, step_size=2)
+        sched.step(); sched.step()
+        rates.lr                     # [0.1 * 0.1]: StepLR multiplied the current rate by gamma
+
+    Args:
+        lr: the base learning rate, or one per group (a sequence of numbers >= 0)."""
+
+    def __init__(self, lr: Union[float, Sequence[float]]):
+        values = list(lr) if _per_group(lr) else [lr]
+        if not values:
+            raise ValueError("LearningRates: got no learning rate (an empty sequence)")
+        for i, v in enumerate(values):
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not v >= 0:
+                raise ValueError(f"LearningRates: learning rate {i} is {v!r}, expected a number >= 0")
+        self.param_groups: List[Dict[str, Any]] = [{"lr": v} for v in values]
+
+    @property
+    def lr(self) -> List[float]:
+        """The current rate of each group."""
+        return [g["lr"] for g in self.param_groups]
+
+    def __repr__(self) -> str:
+        return f"LearningRates({self.lr})"
+
+
+#: What a scheduler's first argument may be.
+Target = Union[Optimizer, LearningRates]
+
+
+def _per_group(lr: Any) -> bool:
+    """Whether ``lr`` gives one rate per group (a sequence) rather than one rate."""
+    return isinstance(lr, (list, tuple)) or (isinstance(lr, np.ndarray) and lr.ndim > 0)
+
+
+def _check_target(name: str, optimizer: Any) -> None:
+    if not isinstance(optimizer, (Optimizer, LearningRates)):
+        raise TypeError(f"{name}: {type(optimizer).__name__} is not an Optimizer (or an lr_scheduler.LearningRates)")
 
 
 class LRScheduler:
     """Base class: ``base_lrs`` are the groups' ``initial_lr``; ``last_epoch`` counts ``step()``
-    calls (0 after construction, which applies the schedule's value at epoch 0)."""
+    calls (0 after construction, which applies the schedule's value at epoch 0). ``optimizer`` is
+    an ``xgrad.optim`` optimizer or a ``LearningRates`` (rates without parameters, see
+    ``simulate``)."""
 
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an Optimizer")
+    def __init__(self, optimizer: Target, last_epoch: int = -1):
+        _check_target(type(self).__name__, optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -84,7 +143,8 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
 
-def _lambdas(name: str, optimizer: Optimizer, lr_lambda: Any) -> List[Callable[[int], float]]:
+def _lambdas(name: str, optimizer: Target, lr_lambda: Any) -> List[Callable[[int], float]]:
+    _check_target(name, optimizer)
     if not isinstance(lr_lambda, (list, tuple)):
         fns = [lr_lambda] * len(optimizer.param_groups)
     else:
@@ -116,7 +176,7 @@ class _LambdaState:
 class LambdaLR(_LambdaState, LRScheduler):
     """``lr = base_lr * lr_lambda(epoch)``."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, lr_lambda: Any, last_epoch: int = -1):
         self.lr_lambdas = _lambdas("LambdaLR", optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
@@ -127,7 +187,7 @@ class LambdaLR(_LambdaState, LRScheduler):
 class MultiplicativeLR(_LambdaState, LRScheduler):
     """``lr *= lr_lambda(epoch)`` at every step after the first."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, lr_lambda: Any, last_epoch: int = -1):
         self.lr_lambdas = _lambdas("MultiplicativeLR", optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
@@ -141,7 +201,7 @@ class StepLR(LRScheduler):
     """Step decay: ``lr = base_lr * gamma ** (epoch // step_size)`` (CS231n: "reduce the learning
     rate by some factor every few epochs")."""
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
         if step_size <= 0:
             raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
         self.step_size = step_size
@@ -160,7 +220,7 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """``lr = base_lr * gamma ** (number of milestones <= epoch)``."""
 
-    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1):
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -178,7 +238,7 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """``lr = base_lr * factor`` until ``total_iters``, then ``base_lr``."""
 
-    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
         if factor > 1.0 or factor < 0:
             raise ValueError(f"ConstantLR: factor must be in [0, 1], got {factor}")
         self.factor = factor
@@ -201,7 +261,7 @@ class LinearLR(LRScheduler):
     """The factor on ``base_lr`` goes linearly from ``start_factor`` to ``end_factor`` over
     ``total_iters`` steps (a linear warm-up when start_factor < end_factor)."""
 
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+    def __init__(self, optimizer: Target, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1):
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError(f"LinearLR: start_factor must be in (0, 1], got {start_factor}")
@@ -231,7 +291,7 @@ class ExponentialLR(LRScheduler):
     """Exponential decay ``lr = base_lr * gamma ** epoch`` (CS231n's ``a0 * exp(-k t)`` with
     ``gamma = exp(-k)``)."""
 
-    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, gamma: float, last_epoch: int = -1):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -248,7 +308,7 @@ class InverseTimeLR(LRScheduler):
     """The lectures' 1/t decay: ``lr = base_lr / (1 + decay * epoch)`` (CS231n's ``a0 / (1 + k t)``).
     Not in PyTorch (``LambdaLR(opt, lambda t: 1 / (1 + k * t))`` is the same schedule)."""
 
-    def __init__(self, optimizer: Optimizer, decay: float, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, decay: float, last_epoch: int = -1):
         if decay < 0:
             raise ValueError(f"InverseTimeLR: decay must be >= 0, got {decay}")
         self.decay = decay
@@ -261,7 +321,7 @@ class InverseTimeLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """``lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power``."""
 
-    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
+    def __init__(self, optimizer: Target, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
@@ -292,7 +352,7 @@ class CosineAnnealingLR(LRScheduler):
 
     so ``T_max`` counts the cosine phase after the warm-up."""
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,
+    def __init__(self, optimizer: Target, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,
                  warmup_iters: int = 0, warmup_start_factor: float = 0.0):
         if T_max <= 0:
             raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max}")
@@ -332,7 +392,7 @@ class CosineAnnealingLR(LRScheduler):
 class SequentialLR(LRScheduler):
     """Runs ``schedulers[i]`` between ``milestones[i-1]`` and ``milestones[i]`` (PyTorch's class)."""
 
-    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int],
+    def __init__(self, optimizer: Target, schedulers: Sequence[LRScheduler], milestones: Sequence[int],
                  last_epoch: int = -1):
         if len(schedulers) < 1:
             raise ValueError("SequentialLR: expects at least one scheduler")
@@ -381,15 +441,15 @@ class SequentialLR(LRScheduler):
 
 class ReduceLROnPlateau(LRScheduler):
     """Multiply the rate by ``factor`` when the metric passed to ``step(metric)`` has not improved
-    (by ``threshold``, relative or absolute) for more than ``patience`` steps."""
+    (by ``threshold``, relative or absolute) for more than ``patience`` steps. ``simulate`` feeds
+    it the ``metrics`` it is given, or a constant (a plateau) without them."""
 
-    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+    def __init__(self, optimizer: Target, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
                  min_lr: Union[float, List[float]] = 0, eps: float = 1e-8):
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor}")
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"ReduceLROnPlateau: {type(optimizer).__name__} is not an Optimizer")
+        _check_target("ReduceLROnPlateau", optimizer)
         if mode not in ("min", "max"):
             raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
         if threshold_mode not in ("rel", "abs"):
@@ -445,3 +505,82 @@ class ReduceLROnPlateau(LRScheduler):
         if self.threshold_mode == "rel":
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
+
+
+#: The metric ``simulate`` feeds ``ReduceLROnPlateau`` when given none: a constant, i.e. a plateau.
+_PLATEAU_METRIC = 1.0
+
+
+def simulate(schedule: Any, base_lr: Union[float, Sequence[float]], steps: int,
+             metrics: Optional[Sequence[float]] = None, **kwargs: Any) -> np.ndarray:
+    """The learning rate of a schedule at steps 0, 1, ..., ``steps - 1``, without an optimizer.
+
+    ``out[t]`` is the rate in force during step (epoch) ``t``: the value after construction for
+    ``t = 0``, then the value after ``t`` calls of ``scheduler.step()``, exactly what an optimizer
+    driven by the same scheduler holds in ``param_groups[i]["lr"]`` (the same ``step()`` code runs,
+    on a ``LearningRates`` instead of an optimizer, so the numbers are identical bit for bit)::
+
+        simulate(StepLR, 0.1, 100, step_size=30)                   # 0.1 x 30, 0.01 x 30, ...
+        simulate(lambda r: CosineAnnealingLR(r, T_max=100), 0.1, 100)
+        simulate(lambda r: SequentialLR(r, [LinearLR(r, 0.1, total_iters=5), CosineAnnealingLR(r, 95)],
+                                        milestones=[5]), 0.1, 100)
+        simulate(ReduceLROnPlateau, 0.1, 50, metrics=val_losses, factor=0.5, patience=3)
+
+    Args:
+        schedule: a scheduler class, built as ``schedule(rates, **kwargs)``, or a factory
+            ``schedule(rates)`` returning a scheduler (or a list of schedulers chained on ``rates``,
+            stepped in order as PyTorch chains schedulers on one optimizer), where ``rates`` is a
+            fresh ``LearningRates(base_lr)``. A scheduler *object* is refused: it is bound to its
+            optimizer and has already been stepped.
+        base_lr: the initial learning rate, or one per parameter group.
+        steps: how many rates to return (>= 1).
+        metrics: for ``ReduceLROnPlateau``, the monitored value at the end of each step:
+            ``metrics[t]`` is what ``step(metrics[t])`` receives after step ``t``, so ``out[t + 1]``
+            depends on ``metrics[:t + 1]`` (at least ``steps - 1`` values; the other schedulers
+            ignore them). Without metrics ``ReduceLROnPlateau`` sees a constant value: a plateau
+            from the first step, so the rate is cut by ``factor`` after every ``patience + 1``
+            steps without improvement (and ``cooldown``), down to ``min_lr``.
+        kwargs: the scheduler's arguments, with a class only.
+
+    Returns a float64 array of shape (steps,) for one ``base_lr``, (steps, groups) for a sequence."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"simulate: steps={steps!r}, expected an int >= 1")
+    if isinstance(schedule, LRScheduler):
+        raise TypeError(f"simulate: got a {type(schedule).__name__} object, which is bound to its optimizer and "
+                        f"already stepped; pass its class with keyword arguments, or a factory "
+                        f"`lambda rates: {type(schedule).__name__}(rates, ...)`, so the schedule starts fresh")
+    rates = LearningRates(base_lr)
+    if isinstance(schedule, type):
+        if not issubclass(schedule, LRScheduler):
+            raise TypeError(f"simulate: {schedule.__name__} is not an xgrad.optim.lr_scheduler scheduler class")
+        built = schedule(rates, **kwargs)
+    elif callable(schedule):
+        if kwargs:
+            raise TypeError(f"simulate: keyword arguments {sorted(kwargs)} go with a scheduler class; a factory "
+                            f"takes its arguments itself")
+        built = schedule(rates)
+    else:
+        raise TypeError(f"simulate: schedule must be a scheduler class or a factory rates -> scheduler, got "
+                        f"{type(schedule).__name__}")
+    schedulers = list(built) if isinstance(built, (list, tuple)) else [built]
+    for s in schedulers:
+        if not isinstance(s, LRScheduler):
+            raise TypeError(f"simulate: the factory returned {type(s).__name__}, not an xgrad.optim.lr_scheduler "
+                            f"scheduler")
+        if s.optimizer is not rates:
+            raise ValueError(f"simulate: the factory built a {type(s).__name__} on another optimizer than the "
+                             f"LearningRates it was given")
+    if not schedulers:
+        raise TypeError("simulate: the factory returned no scheduler (an empty list)")
+    if metrics is not None and len(metrics) < steps - 1:
+        raise ValueError(f"simulate: metrics has {len(metrics)} values, {steps - 1} are needed for {steps} steps")
+    out = np.empty((int(steps), len(rates.param_groups)), dtype=np.float64)
+    out[0] = rates.lr
+    for t in range(1, int(steps)):
+        for s in schedulers:
+            if isinstance(s, ReduceLROnPlateau):
+                s.step(_PLATEAU_METRIC if metrics is None else metrics[t - 1])
+            else:
+                s.step()
+        out[t] = rates.lr
+    return out if _per_group(base_lr) else out[:, 0]
