@@ -263,6 +263,34 @@ def test_plot_schedules_matches_closed_forms():
         viz.plot_schedules({"bad": lambda o: 3}, 10)
 
 
+def test_plot_schedules_draws_the_library_rates_and_builds_no_optimizer(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("plot_schedules built an optimizer or a parameter")
+
+    monkeypatch.setattr(xgrad.optim.Optimizer, "__init__", refuse)
+    monkeypatch.setattr(nn.Parameter, "__init__", refuse)
+    epochs = 60
+    metrics = [1.0 / (1 + min(t, 20)) + 1e-6 * (t % 3) for t in range(epochs)]
+    factories = {
+        "step": lambda o: lr_scheduler.StepLR(o, step_size=7, gamma=0.5),
+        "cosine-warmup": lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=50, warmup_iters=10, warmup_start_factor=0.1),
+        "sequential": lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=5),
+                                                              lr_scheduler.ExponentialLR(o, gamma=0.95)], milestones=[5]),
+        "plateau": lambda o: lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=3),
+    }
+    for given in (None, metrics):
+        fig = viz.plot_schedules(factories, epochs=epochs, lr=0.05, metrics=given)
+        lines = _lines(fig.axes[0])
+        for name, make in factories.items():
+            # exactly the values the library computes for the schedule, not a re-derivation
+            np.testing.assert_array_equal(lines[name].get_ydata(),
+                                          lr_scheduler.simulate(make, 0.05, epochs, metrics=given), err_msg=name)
+            np.testing.assert_array_equal(lines[name].get_xdata(), np.arange(epochs))
+        plt.close(fig)
+    with pytest.raises(ValueError, match=r"plot_schedules: entry 'bad': StepLR: step_size"):
+        viz.plot_schedules({"bad": lambda o: lr_scheduler.StepLR(o, step_size=0)}, 10)
+
+
 def test_plot_update_ratios(rng):
     model = nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Linear(7, 3))
     opt = xgrad.optim.SGD(model.parameters(), lr=0.01)

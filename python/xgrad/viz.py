@@ -433,44 +433,34 @@ def plot_contour_paths(fn: Union[str, Callable], paths: Mapping[str, Any], xlim:
 
 
 def _schedule_values(name: str, spec: Any, epochs: int, lr: float, metrics: Optional[Sequence[float]]) -> np.ndarray:
-    """Learning rate at each epoch (the value in force during that epoch) for one entry."""
-    from . import optim
-    from .nn.parameter import Parameter
-    from ._tensor import zeros
+    """Learning rate at each epoch (the value in force during that epoch) for one entry: the
+    given array, or ``lr_scheduler.simulate`` of the factory."""
+    from .optim import lr_scheduler
 
-    if isinstance(spec, optim.lr_scheduler.LRScheduler):
-        raise TypeError(f"plot_schedules: entry {name!r} is a scheduler object; pass a factory "
-                        f"`lambda opt: {type(spec).__name__}(opt, ...)` so each curve starts from a fresh optimizer")
-    if not callable(spec):
+    if not callable(spec) and not isinstance(spec, lr_scheduler.LRScheduler):
         values = np.asarray(spec, dtype=np.float64).ravel()
         if values.size < epochs:
             raise ValueError(f"plot_schedules: entry {name!r} has {values.size} values, fewer than epochs={epochs}")
         return values[:epochs]
-    opt = optim.SGD([Parameter(zeros(1))], lr=lr)
-    sched = spec(opt)
-    if not isinstance(sched, optim.lr_scheduler.LRScheduler):
-        raise TypeError(f"plot_schedules: the factory for {name!r} returned {type(sched).__name__}, "
-                        f"not an xgrad.optim.lr_scheduler scheduler")
-    out = np.empty(epochs)
-    plateau = isinstance(sched, optim.lr_scheduler.ReduceLROnPlateau)
-    for e in range(epochs):
-        out[e] = opt.param_groups[0]["lr"]
-        if plateau:
-            sched.step(float(metrics[e]) if metrics is not None else 1.0)
-        else:
-            sched.step()
-    return out
+    try:
+        return lr_scheduler.simulate(spec, lr, epochs, metrics=metrics)
+    except TypeError as exc:
+        raise TypeError(f"plot_schedules: entry {name!r}: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"plot_schedules: entry {name!r}: {exc}") from exc
 
 
 def plot_schedules(schedules: Mapping[str, Any], epochs: int, lr: float = 0.1, log: bool = False,
                    metrics: Optional[Sequence[float]] = None, title: Optional[str] = None) -> "Figure":
     """Learning rate against epoch, one line per named schedule.
 
-    ``schedules``: ``{name: factory}`` where ``factory(optimizer)`` returns a scheduler, e.g.
+    ``schedules``: ``{name: factory}`` where ``factory(rates)`` returns a scheduler, e.g.
     ``{"step": lambda o: StepLR(o, 30, 0.1), "cosine": lambda o: CosineAnnealingLR(o, 100)}``
-    (each is run on a fresh SGD with learning rate ``lr``, stepped once per epoch), or ``{name:
-    array of rates}``. ``ReduceLROnPlateau`` is fed ``metrics[epoch]`` (default a constant loss,
-    i.e. a plateau). ``log``: logarithmic learning-rate axis."""
+    (each curve is ``xgrad.optim.lr_scheduler.simulate(factory, lr, epochs, metrics)``: the rate
+    in force during each epoch from base rate ``lr``, stepped once per epoch, no optimizer
+    needed), or ``{name: array of rates}`` (drawn as given). ``ReduceLROnPlateau`` is fed
+    ``metrics[epoch]`` at the end of each epoch (default: a constant loss, i.e. a plateau).
+    ``log``: logarithmic learning-rate axis."""
     plt = _plt()
     epochs = int(epochs)
     if epochs < 1:
