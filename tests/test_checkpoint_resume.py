@@ -267,6 +267,25 @@ def test_resume_reports_the_differences_module_load_state_dict_finds(tmp_path, m
     assert calls == [(True, "the checkpoint")]
 
 
+def test_a_run_cut_by_max_steps_resumes_bit_for_bit(tmp_path):
+    train, val = make_loaders("local")  # 8 batches per epoch: max_steps=20 cuts the third epoch
+    full = build("adam-cosine", seed=0)
+    full.fit(train, val, epochs=5, max_steps=20)
+    assert full.iteration == 20 and full.epoch == 3
+
+    first = build("adam-cosine", seed=0, checkpoint_dir=tmp_path)
+    first.fit(train, val, epochs=2, max_steps=20)
+    resumed = build("adam-cosine", seed=7)
+    resumed.resume(tmp_path)
+    resumed.fit(train, val, epochs=5, max_steps=20)
+    assert resumed.iteration == 20 and resumed.epoch == 3
+    for (name, a), b in zip(full.model.state_dict().items(), resumed.model.state_dict().values()):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    for k, v in full.history.as_dict().items():
+        np.testing.assert_array_equal(v, resumed.history.as_dict()[k], err_msg=k)
+    assert len(full.history.acc) == 20 and np.all(np.isfinite(full.history.acc))
+
+
 def test_resume_rejects_missing_and_foreign_files(tmp_path):
     trainer = build("sgd-step", seed=0)
     with pytest.raises(FileNotFoundError, match="no such checkpoint"):

@@ -7,7 +7,7 @@ import pytest
 
 import xgrad
 from xgrad import nn
-from xgrad.train import Callback, EarlyStopping, History, Trainer, fit
+from xgrad.train import Callback, EarlyStopping, History, TerminateOnNaN, Trainer, fit
 
 
 def make_data(n=96, d=6, classes=3, seed=0):
@@ -126,6 +126,109 @@ def test_train_accuracy_counts_hits_on_the_training_batches():
     h = Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.1),
                 callbacks=[Spy()], progress=False).fit(loader, epochs=1)
     assert h.train_acc[0] == pytest.approx(seen[0])
+
+
+def test_history_acc_is_each_batch_hit_rate_before_its_update():
+    x, y = make_data(n=80)
+    loader = batches(x, y, 24)  # the last batch has 8 rows
+    model = mlp()
+    before = []
+
+    class Spy(Callback):
+        def on_before_step(self, trainer):
+            xb, yb = loader[(trainer.iteration) % len(loader)]
+            before.append(np.mean(trainer.predict(xb).argmax(1) == yb))  # the weights this batch was scored with
+
+    h = Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.5), callbacks=[Spy()],
+                progress=False).fit(loader, epochs=2)
+    assert h.acc.shape == h.loss.shape == (2 * len(loader),)
+    np.testing.assert_array_equal(h.acc, before)
+    sizes = np.array([len(b[1]) for b in loader], dtype=np.float64)
+    np.testing.assert_allclose(h.train_acc, (h.acc.reshape(2, -1) * sizes).sum(1) / sizes.sum(), rtol=1e-12)
+
+
+def _hand_written_steps(seed, loader, steps, lr=0.05):
+    """Plain SGD steps over ``loader`` (cycled): losses and weights to compare with the Trainer's."""
+    xgrad.manual_seed(seed)
+    model = mlp()
+    opt = xgrad.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    losses = []
+    while len(losses) < steps:
+        for xb, yb in loader:
+            loss = loss_fn(model(xgrad.tensor(xb)), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            if len(losses) == steps:
+                break
+    return losses, model
+
+
+def test_max_steps_ends_the_run_mid_epoch():
+    x, y = make_data()
+    loader = batches(x, y, 16)  # 6 batches per epoch
+    xgrad.manual_seed(2)
+    model = mlp()
+    trainer = Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=0.05, momentum=0.9),
+                      progress=False)
+    h = trainer.fit(loader, epochs=10, max_steps=8)
+    assert trainer.iteration == 8 and trainer.epoch == 2 and len(h) == 2 and h.loss.shape == (8,)
+    losses, ref = _hand_written_steps(2, loader, 8)
+    np.testing.assert_array_equal(h.loss, losses)
+    for a, b in zip(model.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    sizes = np.array([len(b[1]) for b in loader[:2]], dtype=np.float64)
+    assert h.train_loss[1] == pytest.approx((h.loss[6:] * sizes).sum() / sizes.sum(), rel=1e-12)  # the cut epoch
+    with pytest.warns(UserWarning, match="8 steps are already taken and max_steps=8"):
+        trainer.fit(loader, epochs=10, max_steps=8)
+    trainer.fit(loader, epochs=10, max_steps=11)  # a total, like epochs: 3 more steps
+    assert trainer.iteration == 11 and trainer.epoch == 3
+    trainer.fit(loader, epochs=4, max_steps=100)  # epochs reached first
+    assert trainer.iteration == 17 and trainer.epoch == 4
+    with pytest.raises(ValueError, match="max_steps=0"):
+        trainer.fit(loader, epochs=10, max_steps=0)
+
+
+def test_max_steps_with_an_endless_loader_takes_exactly_that_many_batches():
+    x, y = make_data(n=16)
+    pulled = []
+
+    def endless():
+        while True:
+            pulled.append(1)
+            yield x, y
+
+    model = mlp()
+    h = fit(model, endless(), loss_fn=nn.CrossEntropyLoss(), optimizer=xgrad.optim.SGD(model.parameters(), lr=0.1),
+            epochs=1, max_steps=5, progress=False)
+    assert len(h.loss) == 5 and len(pulled) == 5 and len(h) == 1
+
+
+def test_terminate_on_nan_stops_after_the_diverging_batch():
+    x, y = make_data()
+    loader = batches(x * 1e3, y, 16)
+    xgrad.manual_seed(0)
+    model = mlp()
+    stop = TerminateOnNaN()
+    seen = []
+
+    class Count(Callback):
+        def on_epoch_end(self, trainer):
+            seen.append(trainer.iteration)
+
+    trainer = Trainer(model, nn.CrossEntropyLoss(), xgrad.optim.SGD(model.parameters(), lr=1e6, momentum=0.9),
+                      callbacks=[stop, Count()], progress=False)
+    with np.errstate(all="ignore"):
+        h = trainer.fit(loader, epochs=5)
+        bad = np.flatnonzero(~np.isfinite(h.loss))
+        assert bad.size == 1 and bad[0] == len(h.loss) - 1  # the run ends with the first non-finite loss
+        assert 1 <= stop.stopped_iteration == trainer.iteration == len(h.loss) < len(loader)  # mid-epoch
+        assert seen == [trainer.iteration] and trainer.stop_training  # the cut epoch ended as epochs do
+        with pytest.warns(UserWarning, match="stopped after epoch 1"):
+            trainer.fit(loader, epochs=5)
+    assert "stopped at step" in repr(stop)
 
 
 def test_scheduler_is_stepped_once_per_epoch():
@@ -362,6 +465,9 @@ def test_history_round_trips_through_a_dict():
     for k, v in h.as_dict().items():
         np.testing.assert_array_equal(v, g.as_dict()[k])
     assert math.isnan(g.val_loss[0])
+    assert math.isnan(g.acc[0]) and h["acc"].shape == (1,)
+    old = {k: v for k, v in h.as_dict().items() if k != "acc"}  # a checkpoint written before History.acc
+    np.testing.assert_array_equal(History.from_dict(old).acc, [np.nan])
     with pytest.raises(KeyError, match="no metric"):
         h["accuracy"]
 

@@ -5,8 +5,8 @@
     plt.plot(history.loss)
 """
 from .callback import Callback
-from .callbacks import EarlyStopping
+from .callbacks import EarlyStopping, TerminateOnNaN
 from .history import History
 from .trainer import Trainer, fit, predict
 
-__all__ = ["Callback", "EarlyStopping", "History", "Trainer", "fit", "predict"]
+__all__ = ["Callback", "EarlyStopping", "History", "TerminateOnNaN", "Trainer", "fit", "predict"]

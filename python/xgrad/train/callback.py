@@ -3,7 +3,8 @@
 A callback is any object with some of these methods; the trainer calls each one it has, in this
 order, passing itself (``trainer.model``, ``trainer.optimizer``, ``trainer.scheduler``,
 ``trainer.history``, ``trainer.epoch``, ``trainer.iteration``, ``trainer.last_loss``; setting
-``trainer.stop_training = True`` ends the run after the current epoch)::
+``trainer.stop_training = True`` ends the run after the current epoch, setting
+``trainer.max_steps = trainer.iteration`` ends it after the current batch)::
 
     on_fit_begin(trainer)
       on_epoch_begin(trainer)

@@ -91,3 +91,26 @@ class EarlyStopping(Callback):
     def __repr__(self) -> str:
         return (f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, min_delta={self.min_delta}, "
                 f"mode={self.mode!r})")
+
+
+class TerminateOnNaN(Callback):
+    """Stop training after the first batch whose loss is NaN or infinite (Keras' callback of that
+    name): that batch's step is taken and recorded, then the epoch ends there (the step budget
+    ``trainer.max_steps`` is set to the current iteration) and the run stays stopped
+    (``trainer.stop_training``). A diverged run wastes no more steps, and its ``history.loss``
+    ends with the step that diverged.
+
+    After the run: ``stopped_iteration`` (the 1-based step whose loss was not finite; 0 if none)."""
+
+    def __init__(self) -> None:
+        self.stopped_iteration = 0
+
+    def on_batch_end(self, trainer: Any) -> None:
+        """End the run if this batch's loss (``trainer.last_loss``) is not finite."""
+        if not math.isfinite(trainer.last_loss):
+            self.stopped_iteration = trainer.iteration
+            trainer.max_steps = trainer.iteration
+            trainer.stop_training = True
+
+    def __repr__(self) -> str:
+        return "TerminateOnNaN()" if not self.stopped_iteration else f"TerminateOnNaN(stopped at step {self.stopped_iteration})"

@@ -1,6 +1,7 @@
 """``History``: what a training run recorded, as NumPy arrays ready for matplotlib."""
 from __future__ import annotations
 
+import math
 from typing import Dict, List
 
 import numpy as np
@@ -13,7 +14,11 @@ class History:
     ``val_acc_history``).
 
     Attributes (NumPy float64 arrays):
-        loss:        (iterations,) training loss of every mini-batch, in order.
+        loss:        (iterations,) training loss of every mini-batch, in order (computed before
+                     that batch's update).
+        acc:         (iterations,) training accuracy of every mini-batch (its argmax hit rate,
+                     before its update; lam-weighted with mixup); NaN when labels are not class
+                     indices.
         train_loss:  (epochs,) mean training loss of each epoch (weighted by batch size).
         train_acc:   (epochs,) training accuracy of each epoch, counted on the training batches as
                      they were seen (train mode, e.g. with dropout on); NaN when labels are not
@@ -26,12 +31,15 @@ class History:
 
     def __init__(self) -> None:
         self._loss: List[float] = []
+        self._acc: List[float] = []
         self._epoch: Dict[str, List[float]] = {k: [] for k in _PER_EPOCH}
 
     # ------------------------------------------------------------ recording (used by the Trainer)
-    def record_iteration(self, loss: float) -> None:
-        """Append one mini-batch's training loss to ``loss``."""
+    def record_iteration(self, loss: float, acc: float = float("nan")) -> None:
+        """Append one mini-batch's training loss to ``loss`` and its accuracy to ``acc`` (NaN if
+        not given)."""
         self._loss.append(float(loss))
+        self._acc.append(float(acc))
 
     def record_epoch(self, **values: float) -> None:
         """Append one epoch's metrics (keywords among train_loss, train_acc, val_loss, val_acc,
@@ -47,6 +55,11 @@ class History:
     def loss(self) -> np.ndarray:
         """(iterations,) training loss of every mini-batch."""
         return np.asarray(self._loss, dtype=np.float64)
+
+    @property
+    def acc(self) -> np.ndarray:
+        """(iterations,) training accuracy of every mini-batch (NaN when labels are not class indices)."""
+        return np.asarray(self._acc, dtype=np.float64)
 
     @property
     def train_loss(self) -> np.ndarray:
@@ -82,19 +95,26 @@ class History:
         return len(self._epoch["train_loss"])
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if name not in ("loss", "epochs") + _PER_EPOCH:
-            raise KeyError(f"History: no metric {name!r} (known: loss, epochs, {', '.join(_PER_EPOCH)})")
+        if name not in ("loss", "acc", "epochs") + _PER_EPOCH:
+            raise KeyError(f"History: no metric {name!r} (known: loss, acc, epochs, {', '.join(_PER_EPOCH)})")
         return getattr(self, name)
 
     def as_dict(self) -> Dict[str, np.ndarray]:
         """Every array by name (what a checkpoint stores)."""
-        return {"loss": self.loss, "epochs": self.epochs, **{k: getattr(self, k) for k in _PER_EPOCH}}
+        return {"loss": self.loss, "acc": self.acc, "epochs": self.epochs,
+                **{k: getattr(self, k) for k in _PER_EPOCH}}
 
     @classmethod
     def from_dict(cls, arrays: Dict[str, np.ndarray]) -> "History":
-        """Rebuild a History from ``as_dict()`` (checkpoints)."""
+        """Rebuild a History from ``as_dict()`` (checkpoints; one written before ``acc`` existed
+        gets NaN accuracies)."""
         h = cls()
         h._loss = [float(v) for v in np.asarray(arrays["loss"]).ravel()]
+        acc = arrays.get("acc")
+        h._acc = [math.nan] * len(h._loss) if acc is None else [float(v) for v in np.asarray(acc).ravel()]
+        if len(h._acc) != len(h._loss):
+            raise ValueError(f"History.from_dict: {len(h._acc)} iteration accuracies for {len(h._loss)} "
+                             f"iteration losses")
         for k in _PER_EPOCH:
             h._epoch[k] = [float(v) for v in np.asarray(arrays[k]).ravel()]
         lengths = {len(v) for v in h._epoch.values()}

@@ -125,8 +125,11 @@ class Trainer:
 
     State seen by callbacks: ``model``, ``optimizer``, ``scheduler``, ``history``, ``epoch``
     (epochs completed: the 0-based index of the running epoch until it ends, then its count in
-    ``on_epoch_end``), ``iteration`` (optimizer steps taken), ``last_loss`` (float), and
-    ``stop_training`` (set True to stop after the current epoch; saved in checkpoints)."""
+    ``on_epoch_end``), ``iteration`` (optimizer steps taken), ``last_loss`` (float),
+    ``stop_training`` (set True to stop after the current epoch; saved in checkpoints) and
+    ``max_steps`` (the running ``fit``'s step budget, None for none; a callback may lower it:
+    ``trainer.max_steps = trainer.iteration`` ends the epoch after the current batch, as
+    ``TerminateOnNaN`` does)."""
 
     def __init__(self, model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Optimizer,
                  scheduler: Any = None, callbacks: Sequence[Any] = (), checkpoint_dir: Optional[PathLike] = None,
@@ -172,6 +175,7 @@ class Trainer:
         self.iteration = 0
         self.last_loss = math.nan
         self.stop_training = False
+        self.max_steps: Optional[int] = None
         self.last_checkpoint: Optional[str] = None
         self._closure_step = _needs_closure(optimizer)
 
@@ -248,7 +252,7 @@ class Trainer:
                 n = _batch_len(x)
                 self.last_loss = value
                 self.iteration += 1
-                self.history.record_iteration(value)
+                self.history.record_iteration(value, hits / n if n else math.nan)
                 loss_sum += value * n
                 correct += hits
                 seen += n
@@ -257,6 +261,8 @@ class Trainer:
                 if self.progress and (self.iteration % 10 == 0):
                     bar.set_postfix_str(f"loss {value:.4f}" + ("" if math.isnan(correct) else
                                                                f", acc {correct / seen:.3f}"), refresh=False)
+                if self._out_of_steps():
+                    break
         finally:
             bar.close()
         if seen == 0:
@@ -264,16 +270,35 @@ class Trainer:
                              f"generator is used up after one pass: pass a list or an xgrad.data.DataLoader)")
         return loss_sum / seen, correct / seen
 
+    def _out_of_steps(self) -> bool:
+        return self.max_steps is not None and self.iteration >= self.max_steps
+
     def fit(self, train_loader: Iterable[Any], val_loader: Optional[Iterable[Any]] = None,
-            epochs: int = 10) -> History:
+            epochs: int = 10, max_steps: Optional[int] = None) -> History:
         """Train until ``epochs`` epochs are complete *in total*: a fresh trainer runs ``epochs``
         epochs; after ``resume`` (or an earlier ``fit``) it continues from ``self.epoch``. Each
         epoch: training batches in train mode, validation in eval mode, scheduler step,
         ``on_epoch_end`` callbacks, checkpoint. A run that a callback stopped (``stop_training``,
         kept in checkpoints) stays stopped: ``fit`` warns and does nothing until
-        ``stop_training`` is set back to False. Returns ``self.history``."""
+        ``stop_training`` is set back to False. Returns ``self.history``.
+
+        ``max_steps``: a budget of optimizer steps, also *in total* (``self.iteration``); the run
+        ends when it is spent, mid-epoch if need be: that last epoch ends after the batch that
+        spent it and is then finished like any other (recorded over the batches it saw,
+        validated, scheduler step, ``on_epoch_end``, checkpoint). Whichever of ``epochs`` and
+        ``max_steps`` is reached first ends the run, so a loader that never ends (e.g. one
+        cycling over a small set) with ``epochs=1, max_steps=N`` takes exactly N steps. A run
+        resumed from a checkpoint of a cut epoch starts its next epoch at the loader's start."""
         if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"Trainer.fit: epochs={epochs!r}, expected an int >= 1")
+        if max_steps is not None and (not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool)
+                                      or max_steps < 1):
+            raise ValueError(f"Trainer.fit: max_steps={max_steps!r}, expected None or an int >= 1")
+        self.max_steps = None if max_steps is None else int(max_steps)
+        if self._out_of_steps():
+            warnings.warn(f"Trainer.fit: {self.iteration} steps are already taken and max_steps={max_steps} is "
+                          f"the total to reach; nothing to do (pass a larger max_steps to train more)", stacklevel=2)
+            return self.history
         if self.epoch >= epochs:
             warnings.warn(f"Trainer.fit: {self.epoch} epochs are already complete and epochs={epochs} is the "
                           f"total to reach; nothing to do (pass a larger epochs to train more)", stacklevel=2)
@@ -286,7 +311,7 @@ class Trainer:
             return self.history
         self._call("on_fit_begin")
         try:
-            while self.epoch < epochs and not self.stop_training:
+            while self.epoch < epochs and not self.stop_training and not self._out_of_steps():
                 self._call("on_epoch_begin")
                 lr = _lr(self.optimizer)
                 train_loss, train_acc = self._train_epoch(train_loader, epochs)
@@ -486,8 +511,9 @@ def predict(model: Module, x_or_loader: Any, batch_size: int = 512) -> np.ndarra
 
 
 def fit(model: Module, train_loader: Iterable[Any], val_loader: Optional[Iterable[Any]] = None, *,
-        loss_fn: Callable[[Any, Any], Tensor], optimizer: Optimizer, epochs: int, **trainer_kwargs: Any) -> History:
+        loss_fn: Callable[[Any, Any], Tensor], optimizer: Optimizer, epochs: int, max_steps: Optional[int] = None,
+        **trainer_kwargs: Any) -> History:
     """One call: ``Trainer(model, loss_fn, optimizer, **trainer_kwargs).fit(train_loader,
-    val_loader, epochs)``; ``trainer_kwargs`` are the Trainer's (scheduler, callbacks,
+    val_loader, epochs, max_steps)``; ``trainer_kwargs`` are the Trainer's (scheduler, callbacks,
     checkpoint_dir, progress, batch_transform, keep_checkpoints). Returns the History."""
-    return Trainer(model, loss_fn, optimizer, **trainer_kwargs).fit(train_loader, val_loader, epochs)
+    return Trainer(model, loss_fn, optimizer, **trainer_kwargs).fit(train_loader, val_loader, epochs, max_steps)
