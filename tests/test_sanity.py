@@ -8,6 +8,7 @@ import pytest
 import xgrad
 from xgrad import nn
 from xgrad.sanity import check_initial_loss, expected_initial_loss, overfit_small_subset
+from xgrad.train import TerminateOnNaN, Trainer
 
 
 def _numpy_ce(logits, y):
@@ -237,3 +238,98 @@ def test_overfit_small_subset_failures(rng):
         overfit_small_subset(model, x, y, batch_size=50)
     with pytest.raises(TypeError, match="overfit_small_subset"):
         overfit_small_subset(lambda t: t, x, y)
+
+
+def _subset(rng, n=20, d=10, classes=4):
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x, rng.integers(0, classes, n)
+
+
+def _net(d=10, classes=4):
+    return nn.Sequential(nn.Linear(d, 32), nn.ReLU(), nn.Linear(32, classes))
+
+
+def _wrapped_batches(x, y, order, bs, steps):
+    """The minibatches overfit_small_subset documents: bs rows at a time cycling through order."""
+    out = []
+    for s in range(steps):
+        idx = np.take(order, np.arange(s * bs, s * bs + bs), mode="wrap")
+        out.append((xgrad.tensor(np.ascontiguousarray(x[idx])), y[idx]))
+    return out
+
+
+@pytest.mark.parametrize("batch_size", [None, 6])
+def test_overfit_small_subset_equals_a_hand_written_trainer_run(rng, batch_size):
+    x, y = _subset(rng)
+    steps = 40
+    xgrad.manual_seed(4)
+    model = _net()
+    res = overfit_small_subset(model, x, y, steps=steps, lr=1e-2, batch_size=batch_size)
+
+    xgrad.manual_seed(4)
+    ref = _net()
+    opt = xgrad.optim.Adam(ref.parameters(), lr=1e-2)
+    if batch_size is None:  # full batch: one step per epoch
+        loader, epochs = [(xgrad.tensor(x), y)], steps
+    else:
+        loader, epochs = _wrapped_batches(x, y, xgrad.randperm(len(y)), batch_size, steps), 1
+    h = Trainer(ref, nn.CrossEntropyLoss(), opt, callbacks=[TerminateOnNaN()], progress=False).fit(loader, epochs=epochs)
+    np.testing.assert_array_equal(res.losses, h.loss)
+    np.testing.assert_array_equal(res.accuracies, h.acc)
+    for a, b in zip(model.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("batch_size", [None, 6])
+def test_overfit_small_subset_equals_a_plain_loop_before_each_update(rng, batch_size):
+    # the numbers the check reported when it had its own loop: loss and accuracy before each update
+    x, y = _subset(rng)
+    steps = 30
+    xgrad.manual_seed(5)
+    model = _net()
+    res = overfit_small_subset(model, x, y, steps=steps, optimizer=xgrad.optim.SGD(model.parameters(), lr=0.1,
+                                                                                  momentum=0.9),
+                               batch_size=batch_size)
+    xgrad.manual_seed(5)
+    ref = _net()
+    opt = xgrad.optim.SGD(ref.parameters(), lr=0.1, momentum=0.9)
+    order = np.arange(len(y)) if batch_size is None else xgrad.randperm(len(y))
+    loss_fn = nn.CrossEntropyLoss()
+    losses, accs = [], []
+    for xb, yb in _wrapped_batches(x, y, order, batch_size or len(y), steps):
+        out = ref(xb)
+        loss = loss_fn(out, yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        accs.append(np.mean(out.numpy().argmax(1) == yb))
+    np.testing.assert_array_equal(res.losses, losses)
+    np.testing.assert_array_equal(res.accuracies, accs)
+
+
+def test_overfit_small_subset_runs_through_the_trainer(rng, monkeypatch):
+    x, y = _subset(rng)
+    calls = []
+    original = Trainer.fit
+
+    def spy(self, *args, **kwargs):
+        calls.append(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "fit", spy)
+    res = overfit_small_subset(_net(), x, y, steps=7, batch_size=5)
+    assert calls == [{"epochs": 1, "max_steps": 7}] and len(res.losses) == 7
+
+
+@pytest.mark.parametrize("batch_size", [None, 6])
+def test_overfit_small_subset_stops_where_the_loss_diverges(rng, batch_size):
+    x, y = _subset(rng)
+    xgrad.manual_seed(0)
+    model = _net()
+    with np.errstate(all="ignore"):
+        res = overfit_small_subset(model, x * 100, y, steps=40, batch_size=batch_size,
+                                   optimizer=xgrad.optim.SGD(model.parameters(), lr=1e6, momentum=0.9))
+    assert not res.passed and "NaN/Inf" in res.verdict and res.steps_to_target is None
+    assert 1 <= len(res.losses) < 40 and not np.isfinite(res.losses[-1]) and np.all(np.isfinite(res.losses[:-1]))
+    assert len(res.accuracies) == len(res.losses)

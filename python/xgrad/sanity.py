@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from .autograd import no_grad
 from .nn.dropout import DropConnect, Dropout, StochasticDepth
 from .nn.loss import CrossEntropyLoss, MultiMarginLoss
 from .nn.module import Module
+from .random import randperm
 
 __all__ = ["InitialLossResult", "OverfitResult", "check_initial_loss", "overfit_small_subset", "expected_initial_loss"]
 
@@ -227,6 +228,21 @@ class OverfitResult:
                 f"{self.final_loss:.4g} -> {'passed' if self.passed else 'FAILED'}: {self.verdict}")
 
 
+def _subset_batches(inputs: Tensor, labels: np.ndarray, batch_size: int, order: np.ndarray) -> Iterator[tuple]:
+    """Endless (x, y) batches of the subset: the whole of it every time, or ``batch_size`` rows at a
+    time cycling through ``order`` (wrapping around its end)."""
+    n = len(labels)
+    if batch_size == n:
+        while True:
+            yield inputs, labels
+    x_np = np.asarray(inputs)
+    start = 0
+    while True:
+        idx = np.take(order, np.arange(start, start + batch_size), mode="wrap")
+        yield tensor(np.ascontiguousarray(x_np[idx])), labels[idx]
+        start = (start + batch_size) % n
+
+
 def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimizer: Any = None,
                          loss_fn: Any = None, lr: float = 1e-3, batch_size: Optional[int] = None,
                          target_accuracy: float = 1.0, loss_threshold: Optional[float] = None) -> OverfitResult:
@@ -234,11 +250,17 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
     model memorises it — training accuracy ~100%, loss near 0. Failing means a bug (in the model,
     the loss or the update) or a learning rate far off.
 
+    The training is an ``xgrad.train.Trainer`` run of ``steps`` steps (``fit(batches, epochs=1,
+    max_steps=steps)`` with a ``TerminateOnNaN`` callback); the losses and accuracies are its
+    ``history.loss`` and ``history.acc``, so a hand-written Trainer run on the same batches gives
+    the same numbers.
+
     Args:
         model: the classifier, trained in place (train mode; its mode is restored afterwards).
         x, y: the subset and its integer labels.
         steps: optimizer steps (full batch unless ``batch_size`` is given; minibatches then cycle
-            in a fixed order drawn from xgrad's generator).
+            in a fixed order drawn from xgrad's generator, wrapping around the subset's end). A
+            loss that becomes NaN/Inf ends the run at that step.
         optimizer: default ``xgrad.optim.Adam(model.parameters(), lr=lr)`` without weight decay; one
             whose ``step`` needs a closure (``LBFGS``, ``Newton``) gets one recomputing the batch loss.
         loss_fn: default ``CrossEntropyLoss()``.
@@ -260,12 +282,10 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
     if n < 1:
         raise ValueError(f"{who}: got an empty subset")
     labels = _labels(y, n, who)
-    x_np = np.asarray(inputs)
     if batch_size is not None and not 1 <= int(batch_size) <= n:
         raise ValueError(f"{who}: batch_size must be in [1, {n}], got {batch_size}")
     from . import optim
-    from .random import randperm
-    from .train.trainer import _needs_closure
+    from .train import TerminateOnNaN, Trainer
 
     if optimizer is None:
         optimizer = optim.Adam(model.parameters(), lr=lr)
@@ -280,50 +300,12 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
         warnings.append(f"the model has {', '.join(sorted(set(drop)))} (regularisation: use p=0 for this check)")
 
     was_training = model.training
-    model.train()
-    losses = np.full(steps, np.nan)
-    accs = np.full(steps, np.nan)
     bs = n if batch_size is None else int(batch_size)
     order = np.arange(n) if bs == n else randperm(n)
-    closure_step = _needs_closure(optimizer)  # L-BFGS, Newton: step(closure) re-evaluates the loss
-    steps_to_target = None
-    diverged = False
-    done = steps
+    stop = TerminateOnNaN()
+    trainer = Trainer(model, loss_fn, optimizer, callbacks=[stop], progress=False)
     try:
-        for s in range(steps):
-            if bs == n:
-                xb, yb = inputs, labels
-            else:
-                start = (s * bs) % n
-                idx = np.take(order, np.arange(start, start + bs), mode="wrap")
-                xb, yb = tensor(np.ascontiguousarray(x_np[idx])), labels[idx]
-            if closure_step:
-                first: list = []
-
-                def closure(xb: Any = xb, yb: Any = yb, first: list = first) -> Tensor:
-                    optimizer.zero_grad()
-                    o = model(xb)
-                    value = loss_fn(o, yb)
-                    value.backward()
-                    if not first:  # the loss and scores before the step, as recorded for other optimizers
-                        first.append((o, value))
-                    return value
-
-                optimizer.step(closure)
-                out, loss = first[0]
-            else:
-                out = model(xb)
-                loss = loss_fn(out, yb)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-            losses[s] = float(loss.item())
-            accs[s] = float(np.mean(np.asarray(out).argmax(axis=1) == yb))
-            if not np.isfinite(losses[s]):
-                diverged, done = True, s + 1
-                break
-            if steps_to_target is None and bs == n and accs[s] >= target_accuracy:
-                steps_to_target = s + 1
+        history = trainer.fit(_subset_batches(inputs, labels, bs, order), epochs=1, max_steps=steps)
         model.eval()
         with no_grad():
             out = model(inputs)
@@ -331,6 +313,12 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
             final_acc = float(np.mean(np.asarray(out).argmax(axis=1) == labels))
     finally:
         model.train(was_training)
+    losses, accs = history.loss, history.acc
+    diverged = stop.stopped_iteration > 0
+    steps_to_target = None
+    if bs == n:  # only a full-batch step sees the whole subset; a diverged step does not count
+        reached = np.flatnonzero(accs[:len(accs) - diverged] >= target_accuracy)
+        steps_to_target = int(reached[0]) + 1 if reached.size else None
     ok_loss = loss_threshold is None or final_loss <= loss_threshold
     passed = bool(not diverged and final_acc >= target_accuracy and ok_loss)
     ran = losses[np.isfinite(losses)]
@@ -353,6 +341,6 @@ def overfit_small_subset(model: Module, x: Any, y: Any, steps: int = 200, optimi
                    f"rate, or check the model has the capacity to memorise {n} examples")
     if warnings and not passed:
         verdict += "; " + "; ".join(warnings)
-    return OverfitResult(losses=losses[:done], accuracies=accs[:done],
+    return OverfitResult(losses=losses, accuracies=accs,
                          final_accuracy=final_acc, final_loss=final_loss, steps_to_target=steps_to_target,
                          target_accuracy=float(target_accuracy), passed=passed, verdict=verdict, warnings=warnings)
