@@ -8,6 +8,7 @@
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/norm.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/creation.hpp"
 #include "xgrad/ops/loss.hpp"
 
 namespace xgrad::bindings {
@@ -44,13 +45,7 @@ void bind_nn(py::module_& m) {
         return ops::group_norm(x, groups, opt(w), opt(b), eps);
     }, heavy);
 
-    // activations, dropout masks
-    m.def("leaky_relu", &ops::leaky_relu);
-    m.def("elu", &ops::elu);
-    m.def("gelu", &ops::gelu);
-    m.def("silu", &ops::silu);
-    m.def("softplus", &ops::softplus);
-    m.def("prelu", &ops::prelu);
+    // maxout, dropout masks
     m.def("maxout", &ops::maxout);
     m.def("bernoulli_mask", &ops::bernoulli_mask);
 

@@ -36,16 +36,8 @@ void bind_ops(py::module_& m) {
     m.def("sub_scalar", py::overload_cast<T, double>(&sub));
     m.def("mul_scalar", py::overload_cast<T, double>(&mul));
     m.def("div_scalar", py::overload_cast<T, double>(&div));
-    m.def("neg", &neg);
     m.def("pow", &ops::pow);
     m.def("rpow", &rpow);
-    m.def("exp", &ops::exp);
-    m.def("log", &ops::log);
-    m.def("sqrt", &ops::sqrt);
-    m.def("abs", &ops::abs);
-    m.def("tanh", &ops::tanh);
-    m.def("sigmoid", &sigmoid);
-    m.def("relu", &relu);
     m.def("maximum", &maximum);
     m.def("minimum", &minimum);
     m.def("where", &ops::where);
@@ -86,8 +78,6 @@ void bind_ops(py::module_& m) {
     m.def("linear", [](T x, T w, const std::optional<Tensor>& b) { return linear(x, w, b ? *b : Tensor()); }, heavy);
 
     // softmax and losses
-    m.def("softmax", &softmax);
-    m.def("log_softmax", &log_softmax);
     m.def("cross_entropy", [](T logits, const py::object& targets, const std::string& reduction) {
         return cross_entropy(logits, class_indices(targets, "cross_entropy"), parse_reduction(reduction, "cross_entropy"));
     });

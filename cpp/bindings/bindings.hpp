@@ -10,6 +10,7 @@ namespace py = pybind11;
 void bind_tensor(py::module_& m);
 void bind_autograd(py::module_& m);
 void bind_ops(py::module_& m);
+void bind_registered_ops(py::module_& m);
 void bind_optim(py::module_& m);
 void bind_kernels(py::module_& m);
 void bind_nn(py::module_& m);

@@ -20,6 +20,7 @@ PYBIND11_MODULE(_core, m) {
     xgrad::bindings::bind_tensor(m);
     xgrad::bindings::bind_autograd(m);
     xgrad::bindings::bind_ops(m);
+    xgrad::bindings::bind_registered_ops(m);
     xgrad::bindings::bind_optim(m);
     xgrad::bindings::bind_kernels(m);
     xgrad::bindings::bind_nn(m);

@@ -28,9 +28,6 @@ struct Ops {
     static T greater(T a, T b) { return a > b ? T(1) : T(0); }
     static T greater_equal(T a, T b) { return a >= b ? T(1) : T(0); }
     static T equal(T a, T b) { return a == b ? T(1) : T(0); }
-    static T relu_backward(T g, T y) { return y > T(0) ? g : T(0); }
-    static T tanh_backward(T g, T y) { return g * (T(1) - y * y); }
-    static T sigmoid_backward(T g, T y) { return g * y * (T(1) - y); }
 };
 
 // Applies f over rows of (out, a, b) with the inner-stride cases the compiler can vectorise.
@@ -67,8 +64,7 @@ void binary_typed(BinaryOp op, const Shape& shape, const Strides& so, const Stri
         return run_binary(shape, so, sa, sb, out, a, b, [](T x, T y) { return Ops<T>::NAME(x, y); });
         XGRAD_CASE(add) XGRAD_CASE(sub) XGRAD_CASE(mul) XGRAD_CASE(div) XGRAD_CASE(maximum)
         XGRAD_CASE(minimum) XGRAD_CASE(pow) XGRAD_CASE(greater) XGRAD_CASE(greater_equal)
-        XGRAD_CASE(equal) XGRAD_CASE(relu_backward) XGRAD_CASE(tanh_backward)
-        XGRAD_CASE(sigmoid_backward)
+        XGRAD_CASE(equal)
 #undef XGRAD_CASE
     }
 }

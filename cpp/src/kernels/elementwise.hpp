@@ -8,16 +8,11 @@ namespace xgrad::kernels {
 
 enum class BinaryOp {
     add, sub, mul, div, maximum, minimum, pow,
-    // masks and gradients used by backward functions
+    // comparisons, also the masks of backward functions
     greater,          // a > b ? 1 : 0
     greater_equal,    // a >= b ? 1 : 0
     equal,            // a == b ? 1 : 0
-    relu_backward,    // b > 0 ? a : 0      (a = grad, b = output or input)
-    tanh_backward,    // a * (1 - b*b)      (b = tanh output)
-    sigmoid_backward, // a * b * (1 - b)    (b = sigmoid output)
 };
-
-enum class UnaryOp { neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, square, reciprocal };
 
 // The broadcast shape of a and b (NumPy's rule); ValueError naming `op` and both shapes otherwise.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
@@ -30,7 +25,7 @@ Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_fi
 void binary_inplace(BinaryOp op, const Tensor& a, const Tensor& b);
 void binary_scalar_inplace(BinaryOp op, const Tensor& a, double scalar);
 
-Tensor unary(UnaryOp op, const Tensor& x);
+// Pointwise maps on SIMD batches (unary math, activations): pointwise.hpp.
 
 // out = cond ? a : b with broadcasting over all three (cond is nonzero-means-true, same dtype).
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);

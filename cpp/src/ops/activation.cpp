@@ -1,14 +1,13 @@
-// Pointwise activations: forward and derivative side by side; backward is g * f'(x) from the saved
-// input. PReLU also returns the gradient of its slope; Maxout routes the gradient to the argmax.
+// Activations: each pointwise one is a struct with its forward and backward side by side on xsimd
+// batches (see pointwise.hpp), then its registration. PReLU also returns the gradient of its slope;
+// Maxout routes the gradient to the argmax of each group.
 #include "xgrad/ops/activation.hpp"
 
-#include <cmath>
-#include <memory>
-#include <random>
 #include <sstream>
 
 #include "op_utils.hpp"
-#include "xgrad/tensor/random.hpp"
+#include "pointwise.hpp"
+#include "xgrad/ops/registry.hpp"
 
 namespace xgrad::ops {
 
@@ -18,79 +17,156 @@ namespace {
 
 Tensor contiguous_of(const Tensor& x) { return x.is_contiguous() ? x : contiguous_copy(x); }
 
-// f and df are generic lambdas of one scalar (computed in double for accuracy, cast on store).
-template <class F, class DF>
-Tensor pointwise(const char* name, const Tensor& x_in, F f, DF df) {
-    Tensor x = contiguous_of(x_in);
-    Tensor out = Tensor::empty(x.shape(), x.dtype());
-    const int64_t n = x.numel();
-    XGRAD_DISPATCH(x.dtype(), [&] {
-        const scalar_t* px = x.data<scalar_t>();
-        scalar_t* po = out.data<scalar_t>();
-        for (int64_t i = 0; i < n; ++i) po[i] = scalar_t(f(double(px[i])));
-    });
-    if (needs_grad({x_in}))
-        autograd::attach(out, name, {x_in}, [x = saved(x), df, n](const Tensor& g_in) {
-            Tensor g = contiguous_of(g_in);
-            Tensor dx = Tensor::empty(x.shape(), x.dtype());
-            XGRAD_DISPATCH(x.dtype(), [&] {
-                const scalar_t* px = x.data<scalar_t>();
-                const scalar_t* pg = g.data<scalar_t>();
-                scalar_t* pd = dx.data<scalar_t>();
-                for (int64_t i = 0; i < n; ++i) pd[i] = scalar_t(double(pg[i]) * df(double(px[i])));
-            });
-            return Grads{dx};
-        });
-    return out;
+// 1 / (1 + e^-x): e^-x overflows to inf for very negative x, and 1 / inf is the exact limit 0.
+template <class B>
+B sigmoid_of(B x) {
+    return splat<B>(1) / (splat<B>(1) + xsimd::exp(-x));
 }
 
-inline double sigmoid(double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); }
+// log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
+template <class B>
+B softplus_of(B x) {
+    return xsimd::max(x, splat<B>(0)) + xsimd::log1p(xsimd::exp(-xsimd::abs(x)));
+}
 
 }  // namespace
 
-Tensor leaky_relu(const Tensor& x, double a) {
-    return pointwise("leaky_relu", x, [a](double v) { return v > 0 ? v : a * v; },
-                     [a](double v) { return v > 0 ? 1.0 : a; });
-}
+// max(x, 0);  d/dx = [x > 0], read from the output (y > 0 exactly where x > 0)
+struct Relu {
+    static constexpr const char* name = "relu";
+    static constexpr Saved saves = Saved::output;
+    template <class B> B forward(B x) const { return xsimd::max(x, splat<B>(0)); }
+    template <class B> B backward(B g, B y) const { return xsimd::select(y > splat<B>(0), g, splat<B>(0)); }
+};
+Tensor relu(const Tensor& x) { return pointwise(x, Relu{}); }
+XGRAD_REGISTER_OP(op("relu", &relu).doc("max(x, 0); the gradient at 0 is 0").exposed_as(function | method | functional)
+                      .domain(Domain::nonzero).torch("torch.relu"));
 
-Tensor elu(const Tensor& x, double a) {
-    return pointwise("elu", x, [a](double v) { return v > 0 ? v : a * std::expm1(v); },
-                     [a](double v) { return v > 0 ? 1.0 : a * std::exp(v); });
-}
+// s = 1 / (1 + e^-x);  d/dx = s (1 - s)
+struct Sigmoid {
+    static constexpr const char* name = "sigmoid";
+    static constexpr Saved saves = Saved::output;
+    template <class B> B forward(B x) const { return sigmoid_of(x); }
+    template <class B> B backward(B g, B s) const { return g * s * (splat<B>(1) - s); }
+};
+Tensor sigmoid(const Tensor& x) { return pointwise(x, Sigmoid{}); }
+XGRAD_REGISTER_OP(op("sigmoid", &sigmoid).doc("1 / (1 + e^-x); d/dx = s (1 - s)")
+                      .exposed_as(function | method | functional).torch("torch.sigmoid"));
+
+// y = tanh x;  dy/dx = 1 - y^2
+struct Tanh {
+    static constexpr const char* name = "tanh";
+    static constexpr Saved saves = Saved::output;
+    template <class B> B forward(B x) const { return xsimd::tanh(x); }
+    template <class B> B backward(B g, B y) const { return g * (splat<B>(1) - y * y); }
+};
+Tensor tanh(const Tensor& x) { return pointwise(x, Tanh{}); }
+XGRAD_REGISTER_OP(op("tanh", &tanh).doc("hyperbolic tangent; d/dx = 1 - tanh(x)^2")
+                      .exposed_as(function | method | functional).torch("torch.tanh"));
+
+// x > 0 ? x : a x (Maas et al. 2013);  d/dx = x > 0 ? 1 : a
+struct LeakyRelu {
+    static constexpr const char* name = "leaky_relu";
+    static constexpr Saved saves = Saved::input;
+    double slope;
+    template <class B> B forward(B x) const { return xsimd::select(x > splat<B>(0), x, x * splat<B>(slope)); }
+    template <class B> B backward(B g, B x) const { return xsimd::select(x > splat<B>(0), g, g * splat<B>(slope)); }
+};
+Tensor leaky_relu(const Tensor& x, double negative_slope) { return pointwise(x, LeakyRelu{negative_slope}); }
+XGRAD_REGISTER_OP(op("leaky_relu", &leaky_relu, Param("negative_slope", 0.01))
+                      .doc("x if x > 0 else negative_slope * x: no dead units").exposed_as(functional)
+                      .domain(Domain::nonzero).torch("torch.nn.functional.leaky_relu"));
+
+// x > 0 ? x : a (e^x - 1) (Clevert et al. 2016);  d/dx = x > 0 ? 1 : a e^x
+struct Elu {
+    static constexpr const char* name = "elu";
+    static constexpr Saved saves = Saved::input;
+    double alpha;
+    template <class B> B forward(B x) const {
+        return xsimd::select(x > splat<B>(0), x, splat<B>(alpha) * xsimd::expm1(x));
+    }
+    template <class B> B backward(B g, B x) const {
+        return xsimd::select(x > splat<B>(0), g, g * (splat<B>(alpha) * xsimd::exp(x)));
+    }
+};
+Tensor elu(const Tensor& x, double alpha) { return pointwise(x, Elu{alpha}); }
+XGRAD_REGISTER_OP(op("elu", &elu, Param("alpha", 1.0)).doc("x if x > 0 else alpha * (e^x - 1)")
+                      .exposed_as(functional).domain(Domain::nonzero).torch("torch.nn.functional.elu"));
+
+// x Phi(x) = x/2 (1 + erf(x / sqrt 2)) (Hendrycks & Gimpel 2016);  d/dx = Phi(x) + x phi(x)
+struct GeluErf {
+    static constexpr const char* name = "gelu";
+    static constexpr Saved saves = Saved::input;
+    static constexpr double inv_sqrt2 = 0.70710678118654752440, inv_sqrt_2pi = 0.39894228040143267794;
+    template <class B> B forward(B x) const {
+        return splat<B>(0.5) * x * (splat<B>(1) + xsimd::erf(x * splat<B>(inv_sqrt2)));
+    }
+    template <class B> B backward(B g, B x) const {
+        const B cdf = splat<B>(0.5) * (splat<B>(1) + xsimd::erf(x * splat<B>(inv_sqrt2)));
+        const B pdf = splat<B>(inv_sqrt_2pi) * xsimd::exp(splat<B>(-0.5) * x * x);
+        return g * (cdf + x * pdf);
+    }
+};
+
+// GELU's tanh approximation: x/2 (1 + tanh(k (x + c x^3))), k = sqrt(2 / pi), c = 0.044715
+struct GeluTanh {
+    static constexpr const char* name = "gelu";
+    static constexpr Saved saves = Saved::input;
+    static constexpr double k = 0.79788456080286535588, c = 0.044715;
+    template <class B> B forward(B x) const {
+        return splat<B>(0.5) * x * (splat<B>(1) + xsimd::tanh(splat<B>(k) * (x + splat<B>(c) * x * x * x)));
+    }
+    template <class B> B backward(B g, B x) const {
+        const B t = xsimd::tanh(splat<B>(k) * (x + splat<B>(c) * x * x * x));
+        const B inner = splat<B>(k) * (splat<B>(1) + splat<B>(3 * c) * x * x);
+        return g * (splat<B>(0.5) * (splat<B>(1) + t) + splat<B>(0.5) * x * (splat<B>(1) - t * t) * inner);
+    }
+};
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {
-    if (approximate == "none") {
-        constexpr double inv_sqrt2 = 0.70710678118654752440, inv_sqrt_2pi = 0.39894228040143267794;
-        return pointwise("gelu", x, [](double v) { return 0.5 * v * (1.0 + std::erf(v * inv_sqrt2)); },
-                         [](double v) {
-                             return 0.5 * (1.0 + std::erf(v * inv_sqrt2)) + v * inv_sqrt_2pi * std::exp(-0.5 * v * v);
-                         });
-    }
-    if (approximate == "tanh") {
-        constexpr double k = 0.79788456080286535588, c = 0.044715;  // sqrt(2 / pi)
-        return pointwise("gelu", x, [](double v) { return 0.5 * v * (1.0 + std::tanh(k * (v + c * v * v * v))); },
-                         [](double v) {
-                             const double t = std::tanh(k * (v + c * v * v * v));
-                             return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * k * (1.0 + 3.0 * c * v * v);
-                         });
-    }
+    if (approximate == "none") return pointwise(x, GeluErf{});
+    if (approximate == "tanh") return pointwise(x, GeluTanh{});
     throw ValueError("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
 }
+XGRAD_REGISTER_OP(op("gelu", &gelu, Param("approximate", "none", {"none", "tanh"}))
+                      .doc("x * Phi(x), Phi the standard normal CDF (approximate='tanh': its tanh form)")
+                      .exposed_as(functional).torch("torch.nn.functional.gelu"));
 
-Tensor silu(const Tensor& x) {
-    return pointwise("silu", x, [](double v) { return v * sigmoid(v); },
-                     [](double v) { const double s = sigmoid(v); return s * (1.0 + v * (1.0 - s)); });
-}
+// x sigma(x) (SiLU / Swish);  d/dx = s (1 + x (1 - s))
+struct Silu {
+    static constexpr const char* name = "silu";
+    static constexpr Saved saves = Saved::input;
+    template <class B> B forward(B x) const { return x * sigmoid_of(x); }
+    template <class B> B backward(B g, B x) const {
+        const B s = sigmoid_of(x);
+        return g * (s * (splat<B>(1) + x * (splat<B>(1) - s)));
+    }
+};
+Tensor silu(const Tensor& x) { return pointwise(x, Silu{}); }
+XGRAD_REGISTER_OP(op("silu", &silu).doc("x * sigmoid(x) (Swish); d/dx = s (1 + x (1 - s))")
+                      .exposed_as(functional).torch("torch.nn.functional.silu"));
 
+// log(1 + e^(beta x)) / beta, and x itself where beta x > threshold;  d/dx = sigma(beta x)
+struct Softplus {
+    static constexpr const char* name = "softplus";
+    static constexpr Saved saves = Saved::input;
+    double beta, threshold;
+    template <class B> B forward(B x) const {
+        const B z = x * splat<B>(beta);
+        return xsimd::select(z > splat<B>(threshold), x, softplus_of(z) / splat<B>(beta));
+    }
+    template <class B> B backward(B g, B x) const {
+        const B z = x * splat<B>(beta);
+        return xsimd::select(z > splat<B>(threshold), g, g * sigmoid_of(z));
+    }
+};
 Tensor softplus(const Tensor& x, double beta, double threshold) {
     if (beta == 0) throw ValueError("softplus: beta must be nonzero");
-    return pointwise("softplus", x,
-                     [beta, threshold](double v) {
-                         const double z = beta * v;
-                         return z > threshold ? v : (std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)))) / beta;
-                     },
-                     [beta, threshold](double v) { return beta * v > threshold ? 1.0 : sigmoid(beta * v); });
+    return pointwise(x, Softplus{beta, threshold});
 }
+XGRAD_REGISTER_OP(op("softplus", &softplus, Param("beta", 1.0), Param("threshold", 20.0))
+                      .doc("log(1 + e^(beta x)) / beta, linear above threshold; d/dx = sigmoid(beta x)")
+                      .exposed_as(functional).torch("torch.nn.functional.softplus"));
 
 Tensor prelu(const Tensor& x_in, const Tensor& w_in) {
     const int64_t C = x_in.dim() >= 2 ? x_in.shape()[1] : 1;
@@ -104,7 +180,7 @@ Tensor prelu(const Tensor& x_in, const Tensor& w_in) {
     Tensor xc = contiguous_of(x), wc = contiguous_of(w);
     const bool shared = w.numel() == 1;
     const int64_t N = x.dim() >= 1 ? x.shape()[0] : 1;
-    const int64_t S = (x.dim() >= 2 && N * C) ? x.numel() / (N * C) : 1;
+    const int64_t S = (x.dim() >= 2 && N * C != 0) ? x.numel() / (N * C) : 1;
     const int64_t outer = x.dim() >= 2 ? N : 1, chans = x.dim() >= 2 ? C : 1, inner = x.dim() >= 2 ? S : x.numel();
     Tensor out = Tensor::empty(x.shape(), x.dtype());
     XGRAD_DISPATCH(x.dtype(), [&] {
@@ -197,21 +273,8 @@ Tensor maxout(const Tensor& x_in, int64_t k, int64_t axis_in) {
     return out;
 }
 
-Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype) {
-    if (!(p >= 0.0 && p < 1.0)) {
-        std::ostringstream os;
-        os << "dropout: p (the probability of dropping) must be in [0, 1), got " << p;
-        throw ValueError(os.str());
-    }
-    Tensor mask = Tensor::empty(shape, dtype);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    auto& gen = generator();
-    XGRAD_DISPATCH(dtype, [&] {
-        scalar_t* pm = mask.data<scalar_t>();
-        const scalar_t keep = scalar_t(scale);
-        for (int64_t i = 0, n = mask.numel(); i < n; ++i) pm[i] = uniform(gen) < p ? scalar_t(0) : keep;
-    });
-    return mask;
-}
+XGRAD_REGISTER_OP(op("prelu", &prelu, Param("weight"))
+                      .doc("x if x > 0 else weight * x, weight of 1 element or one per channel (dim 1)")
+                      .exposed_as(functional).domain(Domain::nonzero).torch("torch.nn.functional.prelu"));
 
 }  // namespace xgrad::ops

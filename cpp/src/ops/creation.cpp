@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <sstream>
 
 #include "../kernels/elementwise.hpp"
 #include "op_utils.hpp"
@@ -84,5 +85,23 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
         });
     return out;
 }
+
+Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype) {
+    if (!(p >= 0.0 && p < 1.0)) {
+        std::ostringstream os;
+        os << "dropout: p (the probability of dropping) must be in [0, 1), got " << p;
+        throw ValueError(os.str());
+    }
+    Tensor mask = Tensor::empty(shape, dtype);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    auto& gen = generator();
+    XGRAD_DISPATCH(dtype, [&] {
+        scalar_t* pm = mask.data<scalar_t>();
+        const scalar_t keep = scalar_t(scale);
+        for (int64_t i = 0, n = mask.numel(); i < n; ++i) pm[i] = uniform(gen) < p ? scalar_t(0) : keep;
+    });
+    return mask;
+}
+
 
 }  // namespace xgrad::ops

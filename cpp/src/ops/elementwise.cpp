@@ -5,12 +5,13 @@
 
 #include "../kernels/elementwise.hpp"
 #include "op_utils.hpp"
+#include "pointwise.hpp"
+#include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/reduce.hpp"
 
 namespace xgrad::ops {
 
 using kernels::BinaryOp;
-using kernels::UnaryOp;
 using Grads = std::vector<Tensor>;
 
 void check_inplace_allowed(const Tensor& t, const char* op) {
@@ -114,12 +115,6 @@ Tensor rdiv(const Tensor& a, double b) {
     return out;
 }
 
-Tensor neg(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::neg, x);
-    if (needs_grad({x})) autograd::attach(out, "neg", {x}, [](const Tensor& g) { return Grads{neg(g)}; });
-    return out;
-}
-
 Tensor pow(const Tensor& x, double p) {
     Tensor out = kernels::binary_scalar(BinaryOp::pow, x, p, false);
     if (needs_grad({x}))
@@ -139,64 +134,60 @@ Tensor rpow(const Tensor& x, double base) {
     return out;
 }
 
-Tensor exp(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::exp, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "exp", {x}, [y = saved(out)](const Tensor& g) { return Grads{mul(g, y)}; });
-    return out;
-}
+// ---------------------------------------------------------------- unary math (pointwise.hpp)
 
-Tensor log(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::log, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "log", {x}, [x = saved(x)](const Tensor& g) { return Grads{div(g, x)}; });
-    return out;
-}
+// -x;  d/dx = -1
+struct Neg {
+    static constexpr const char* name = "neg";
+    static constexpr Saved saves = Saved::nothing;
+    template <class B> B forward(B x) const { return -x; }
+    template <class B> B backward(B g) const { return -g; }
+};
+Tensor neg(const Tensor& x) { return pointwise(x, Neg{}); }
+XGRAD_REGISTER_OP(op("neg", &neg).doc("-x").torch("torch.neg"));
 
-Tensor sqrt(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::sqrt, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "sqrt", {x}, [y = saved(out)](const Tensor& g) {
-            return Grads{div(g, mul(y, 2.0))};
-        });
-    return out;
-}
+// e^x;  d/dx = e^x, read from the output
+struct Exp {
+    static constexpr const char* name = "exp";
+    static constexpr Saved saves = Saved::output;
+    template <class B> B forward(B x) const { return xsimd::exp(x); }
+    template <class B> B backward(B g, B y) const { return g * y; }
+};
+Tensor exp(const Tensor& x) { return pointwise(x, Exp{}); }
+XGRAD_REGISTER_OP(op("exp", &exp).doc("e^x elementwise; d/dx = e^x").torch("torch.exp"));
 
-Tensor abs(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::abs, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "abs", {x}, [x = saved(x)](const Tensor& g) {
-            return Grads{mul(g, kernels::unary(UnaryOp::sign, x))};
-        });
-    return out;
-}
+// ln x;  d/dx = 1/x
+struct Log {
+    static constexpr const char* name = "log";
+    static constexpr Saved saves = Saved::input;
+    template <class B> B forward(B x) const { return xsimd::log(x); }
+    template <class B> B backward(B g, B x) const { return g / x; }
+};
+Tensor log(const Tensor& x) { return pointwise(x, Log{}); }
+XGRAD_REGISTER_OP(op("log", &log).doc("natural logarithm elementwise; d/dx = 1/x").domain(Domain::positive)
+                      .torch("torch.log"));
 
-Tensor tanh(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::tanh, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "tanh", {x}, [y = saved(out)](const Tensor& g) {
-            return Grads{kernels::binary(BinaryOp::tanh_backward, g, y)};
-        });
-    return out;
-}
+// sqrt x;  d/dx = 1 / (2 sqrt x), read from the output
+struct Sqrt {
+    static constexpr const char* name = "sqrt";
+    static constexpr Saved saves = Saved::output;
+    template <class B> B forward(B x) const { return xsimd::sqrt(x); }
+    template <class B> B backward(B g, B y) const { return g / (y * splat<B>(2)); }
+};
+Tensor sqrt(const Tensor& x) { return pointwise(x, Sqrt{}); }
+XGRAD_REGISTER_OP(op("sqrt", &sqrt).doc("square root elementwise; d/dx = 1 / (2 sqrt x)").domain(Domain::positive)
+                      .torch("torch.sqrt"));
 
-Tensor sigmoid(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::sigmoid, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "sigmoid", {x}, [y = saved(out)](const Tensor& g) {
-            return Grads{kernels::binary(BinaryOp::sigmoid_backward, g, y)};
-        });
-    return out;
-}
-
-Tensor relu(const Tensor& x) {
-    Tensor out = kernels::unary(UnaryOp::relu, x);
-    if (needs_grad({x}))
-        autograd::attach(out, "relu", {x}, [y = saved(out)](const Tensor& g) {
-            return Grads{kernels::binary(BinaryOp::relu_backward, g, y)};
-        });
-    return out;
-}
+// |x|;  d/dx = sign(x), 0 at 0
+struct Abs {
+    static constexpr const char* name = "abs";
+    static constexpr Saved saves = Saved::input;
+    template <class B> B forward(B x) const { return xsimd::abs(x); }
+    template <class B> B backward(B g, B x) const { return g * xsimd::sign(x); }
+};
+Tensor abs(const Tensor& x) { return pointwise(x, Abs{}); }
+XGRAD_REGISTER_OP(op("abs", &abs).doc("|x| elementwise; d/dx = sign(x), 0 at 0").domain(Domain::nonzero)
+                      .torch("torch.abs"));
 
 namespace {
 // maximum/minimum: the gradient goes to the chosen operand, half to each on a tie.

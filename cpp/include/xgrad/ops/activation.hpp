@@ -1,4 +1,4 @@
-// Activations of the lectures beyond relu/sigmoid/tanh, each with its derivative beside it.
+// Activations of the lectures, each with its formula and derivative (the code: activation.cpp).
 #pragma once
 
 #include <string>
@@ -7,6 +7,9 @@
 
 namespace xgrad::ops {
 
+Tensor relu(const Tensor& x);                               // max(x, 0);                  d = x > 0 ? 1 : 0
+Tensor sigmoid(const Tensor& x);                            // s = 1 / (1 + e^-x);         d = s (1 - s)
+Tensor tanh(const Tensor& x);                               // tanh x;                     d = 1 - tanh^2 x
 Tensor leaky_relu(const Tensor& x, double negative_slope);  // x > 0 ? x : a x;            d = x > 0 ? 1 : a
 Tensor elu(const Tensor& x, double alpha);                  // x > 0 ? x : a (e^x - 1);    d = x > 0 ? 1 : a e^x
 // exact: x Phi(x) = x/2 (1 + erf(x / sqrt 2)), d = Phi(x) + x phi(x); "tanh": the tanh approximation.
@@ -18,9 +21,5 @@ Tensor softplus(const Tensor& x, double beta, double threshold);
 Tensor prelu(const Tensor& x, const Tensor& weight);
 // max over groups of k consecutive entries along `axis` (size divisible by k): Maxout's max.
 Tensor maxout(const Tensor& x, int64_t k, int64_t axis);
-
-// A mask of `shape` with entries `scale` (probability 1 - p) or 0 (probability p), from xgrad's
-// generator: dropout, DropConnect and stochastic depth multiply by it.
-Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype);
 
 }  // namespace xgrad::ops

@@ -27,4 +27,8 @@ Tensor clone(const Tensor& x);
 // Differentiable cast; x itself when it already has that dtype.
 Tensor to_dtype(const Tensor& x, DType dtype);
 
+// A mask of `shape` with entries `scale` (probability 1 - p) or 0 (probability p), from xgrad's
+// generator: dropout, DropConnect and stochastic depth multiply by it.
+Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype);
+
 }  // namespace xgrad::ops

@@ -23,9 +23,6 @@ Tensor exp(const Tensor& x);                         // e^x
 Tensor log(const Tensor& x);                         // ln x, d/dx = 1/x
 Tensor sqrt(const Tensor& x);                        // d/dx = 1 / (2 sqrt x)
 Tensor abs(const Tensor& x);                         // d/dx = sign(x), 0 at 0
-Tensor tanh(const Tensor& x);                        // d/dx = 1 - tanh^2
-Tensor sigmoid(const Tensor& x);                     // d/dx = s (1 - s)
-Tensor relu(const Tensor& x);                        // max(x, 0), d/dx = [x > 0]
 Tensor maximum(const Tensor& a, const Tensor& b);    // gradient split evenly on ties
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);  // condition != 0 ? a : b
