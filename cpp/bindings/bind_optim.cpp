@@ -1,22 +1,19 @@
-// Optimizer update rules, gradient clipping, Newton's method and the 2-D playground.
+// Optimizer update rules (one entry for all), gradient clipping, Newton's method and the 2-D playground.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
-#include "xgrad/optim/adadelta.hpp"
-#include "xgrad/optim/adagrad.hpp"
-#include "xgrad/optim/adam.hpp"
 #include "xgrad/optim/clip.hpp"
-#include "xgrad/optim/nadam.hpp"
 #include "xgrad/optim/newton.hpp"
 #include "xgrad/optim/playground.hpp"
-#include "xgrad/optim/rmsprop.hpp"
-#include "xgrad/optim/sgd.hpp"
+#include "xgrad/optim/rule.hpp"
 
 namespace xgrad::bindings {
 
 namespace {
+
+using namespace pybind11::literals;
 
 py::array_t<double> to_array(const std::vector<double>& v, std::vector<py::ssize_t> shape) {
     py::array_t<double> out(shape);
@@ -27,70 +24,43 @@ py::array_t<double> to_array(const std::vector<double>& v, std::vector<py::ssize
 }  // namespace
 
 void bind_optim(py::module_& m) {
-    using Tensors = const std::vector<Tensor>&;
-    using Steps = const std::vector<int64_t>&;
     auto heavy = py::call_guard<py::gil_scoped_release>();
 
+    // Every update rule (optim/rule.hpp) through one entry: the rule's name, the parameters with
+    // their gradients, one state dict per parameter, the group's hyper-parameters by name.
     m.def(
-        "sgd_step",
-        [](Tensors params, const std::vector<std::optional<Tensor>>& buffers, double lr, double momentum,
-           double dampening, double weight_decay, bool nesterov, const std::string& momentum_form) {
-            std::vector<Tensor> bufs;
-            for (const auto& b : buffers) bufs.push_back(b ? *b : Tensor());
-            optim::sgd_step(params, bufs,
-                            {lr, momentum, dampening, weight_decay, nesterov, optim::parse_momentum_form(momentum_form)});
-            std::vector<std::optional<Tensor>> out;
-            for (const auto& b : bufs) out.push_back(b.defined() ? std::optional<Tensor>(b) : std::nullopt);
-            return out;
+        "optimizer_step",
+        [](const std::string& rule, const std::vector<Tensor>& params, std::vector<optim::ParamState> states,
+           const std::map<std::string, optim::HyperValue>& hyper) {
+            return optim::step(rule, params, std::move(states), optim::Hyper(hyper));
         },
-        py::arg("params"), py::arg("momentum_buffers"), py::arg("lr"), py::arg("momentum"), py::arg("dampening"),
-        py::arg("weight_decay"), py::arg("nesterov"), py::arg("momentum_form") = "pytorch", heavy);
+        py::arg("rule"), py::arg("params"), py::arg("states"), py::arg("hyper"), heavy);
     m.def(
-        "adagrad_step",
-        [](Tensors params, Tensors sums, Steps steps, double lr, double lr_decay, double weight_decay,
-           double initial_accumulator_value, double eps) {
-            optim::adagrad_step(params, sums, steps, {lr, lr_decay, weight_decay, initial_accumulator_value, eps});
+        "check_optimizer_hyper",
+        [](const std::string& rule, const std::map<std::string, optim::HyperValue>& hyper) {
+            optim::check_hyper(optim::find_rule(rule), optim::Hyper(hyper));
         },
-        py::arg("params"), py::arg("sums"), py::arg("steps"), py::arg("lr"), py::arg("lr_decay"),
-        py::arg("weight_decay"), py::arg("initial_accumulator_value"), py::arg("eps"), heavy);
-    m.def(
-        "rmsprop_step",
-        [](Tensors params, Tensors square_avgs, Tensors grad_avgs, Tensors momentum_buffers, double lr, double alpha,
-           double eps, double weight_decay, double momentum, bool centered) {
-            optim::rmsprop_step(params, square_avgs, grad_avgs, momentum_buffers,
-                                {lr, alpha, eps, weight_decay, momentum, centered});
-        },
-        py::arg("params"), py::arg("square_avgs"), py::arg("grad_avgs"), py::arg("momentum_buffers"), py::arg("lr"),
-        py::arg("alpha"), py::arg("eps"), py::arg("weight_decay"), py::arg("momentum"), py::arg("centered"), heavy);
-    m.def(
-        "adadelta_step",
-        [](Tensors params, Tensors square_avgs, Tensors acc_deltas, double lr, double rho, double eps,
-           double weight_decay) { optim::adadelta_step(params, square_avgs, acc_deltas, {lr, rho, eps, weight_decay}); },
-        py::arg("params"), py::arg("square_avgs"), py::arg("acc_deltas"), py::arg("lr"), py::arg("rho"),
-        py::arg("eps"), py::arg("weight_decay"), heavy);
-    m.def(
-        "adam_step",
-        [](Tensors params, Tensors exp_avgs, Tensors exp_avg_sqs, Tensors max_exp_avg_sqs, Steps steps, double lr,
-           double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay,
-           bool bias_correction) {
-            optim::adam_step(params, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps,
-                             {lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay, bias_correction});
-        },
-        py::arg("params"), py::arg("exp_avgs"), py::arg("exp_avg_sqs"), py::arg("max_exp_avg_sqs"), py::arg("steps"),
-        py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("eps"), py::arg("weight_decay"), py::arg("amsgrad"),
-        py::arg("decoupled_weight_decay"), py::arg("bias_correction"), heavy);
-    m.def(
-        "nadam_step",
-        [](Tensors params, Tensors exp_avgs, Tensors exp_avg_sqs, std::vector<double> mu_products, Steps steps,
-           double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay,
-           bool decoupled_weight_decay) {
-            optim::nadam_step(params, exp_avgs, exp_avg_sqs, mu_products, steps,
-                              {lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay});
-            return mu_products;
-        },
-        py::arg("params"), py::arg("exp_avgs"), py::arg("exp_avg_sqs"), py::arg("mu_products"), py::arg("steps"),
-        py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("eps"), py::arg("weight_decay"),
-        py::arg("momentum_decay"), py::arg("decoupled_weight_decay"), heavy);
+        py::arg("rule"), py::arg("hyper"));
+    m.def("optimizer_rules", [] {
+        py::dict out;
+        for (const optim::RuleSpec& r : optim::registered_rules()) {
+            py::list hyper;
+            for (const optim::HyperSpec& h : r.hyper) {
+                static const char* kinds[] = {"flag", "number", "choice", "pair"};  // HyperValue's order
+                hyper.append(py::dict("name"_a = h.name, "kind"_a = kinds[h.default_value.index()],
+                                      "default"_a = h.default_value, "choices"_a = h.choices,
+                                      "range"_a = h.range.text(), "description"_a = h.description));
+            }
+            py::list states, scalars;
+            for (const auto& s : r.states) states.append(s.name);
+            for (const auto& s : r.scalars) scalars.append(s.name);
+            out[py::str(r.name)] = py::dict("name"_a = r.name, "display_name"_a = r.display_name, "hyper"_a = hyper,
+                                            "states"_a = states, "scalars"_a = scalars,
+                                            "counts_steps"_a = r.counts_steps, "tensor"_a = bool(r.tensor_step),
+                                            "trace"_a = bool(r.trace_step));
+        }
+        return out;
+    }, "The registered update rules: hyper-parameters (kind, default, accepted values), state names.");
 
     // Newton: the gradient callback calls back into Python, so the GIL stays held.
     m.def("finite_difference_hessian", &optim::finite_difference_hessian, py::arg("grad"), py::arg("x"), py::arg("h"));
@@ -111,11 +81,11 @@ void bind_optim(py::module_& m) {
     m.def(
         "trace",
         [](const std::string& optimizer, const std::string& function, double x0, double y0, int64_t steps,
-           const optim::Hyper& hyper, double stop_below) {
+           const std::map<std::string, optim::HyperValue>& hyper, double stop_below) {
             optim::Trace t;
             {
                 py::gil_scoped_release release;
-                t = optim::trace(optimizer, function, x0, y0, steps, hyper, stop_below);
+                t = optim::trace(optimizer, function, x0, y0, steps, optim::Hyper(hyper), stop_below);
             }
             const auto n = py::ssize_t(t.losses.size());
             return py::make_tuple(to_array(t.path, {n, 2}), to_array(t.losses, {n}));

@@ -1,25 +1,45 @@
-#include "xgrad/optim/adadelta.hpp"
-
-#include "step_utils.hpp"
-#include "xgrad/optim/foreach.hpp"
+// AdaDelta (Zeiler 2012), PyTorch's form. With lr = 1 (the default) it is Zeiler's parameter-free
+// method: the step size comes from the ratio of the two running averages alone.
+#include "xgrad/optim/rule.hpp"
 
 namespace xgrad::optim {
+namespace {
 
-void adadelta_step(const std::vector<Tensor>& params, const std::vector<Tensor>& square_avgs,
-                   const std::vector<Tensor>& acc_deltas, const AdadeltaOptions& options) {
-    check_sizes("Adadelta", params.size(), {square_avgs.size(), acc_deltas.size()});
-    for (size_t k = 0; k < params.size(); ++k) {
-        const Tensor& p = params[k];
-        Tensor g = checked_grad("Adadelta", p, k);
-        if (!g.defined()) continue;
-        check_state("Adadelta", "square_avg", square_avgs[k], p, k);
-        check_state("Adadelta", "acc_delta", acc_deltas[k], p, k);
-        XGRAD_DISPATCH(p.dtype(), [&] {
-            parallel_for_each_element(p.numel(), AdadeltaRule<scalar_t>(options), p.data<scalar_t>(), g.data<scalar_t>(),
-                             square_avgs[k].data<scalar_t>(), acc_deltas[k].data<scalar_t>());
-        });
-        p.bump_version();
+// One element:
+//   dx = g + weight_decay * x;  E[g^2] = rho * E[g^2] + (1 - rho) * dx^2
+//   delta = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * dx
+//   E[dx^2] = rho * E[dx^2] + (1 - rho) * delta^2;  x -= lr * delta
+template <class T>
+struct AdadeltaStep {
+    T lr, rho, one_minus_rho, eps, wd;
+    explicit AdadeltaStep(const Hyper& h)
+        : lr(T(h.number("lr"))), rho(T(h.number("rho"))), one_minus_rho(T(1 - h.number("rho"))),
+          eps(T(h.number("eps"))), wd(T(h.number("weight_decay"))) {}
+    void operator()(T& p, T g, T& square_avg, T& acc_delta) const {
+        g = std::fma(wd, p, g);
+        square_avg = std::fma(one_minus_rho * g, g, square_avg * rho);
+        const T std_ = std::sqrt(square_avg + eps);
+        const T delta = std::sqrt(acc_delta + eps) / std_ * g;
+        acc_delta = std::fma(one_minus_rho * delta, delta, acc_delta * rho);
+        p = std::fma(-lr, delta, p);
     }
-}
+};
+
+struct Adadelta {
+    template <class T, class Loop>
+    static void step(const Hyper& h, Loop& loop) {
+        loop(AdadeltaStep<T>(h), "square_avg", "acc_delta");
+    }
+};
+
+}  // namespace
+
+XGRAD_REGISTER_RULE(Adadelta, rule("adadelta", "Adadelta")
+                                  .number("lr", 1.0, at_least(0), "learning rate")
+                                  .number("rho", 0.9, closed_unit_interval())
+                                  .number("eps", 1e-6, at_least(0), "epsilon")
+                                  .number("weight_decay", 0.0, at_least(0))
+                                  .state("square_avg")
+                                  .state("acc_delta"));
 
 }  // namespace xgrad::optim

@@ -1,5 +1,7 @@
 #include "xgrad/optim/newton.hpp"
 
+#include "xgrad/optim/rule.hpp"
+
 #include <cmath>
 #include <sstream>
 #include <utility>
@@ -71,5 +73,34 @@ std::vector<double> newton_direction(const std::vector<double>& hessian, const s
     }
     return d;
 }
+
+namespace {
+
+// One step of the playground: x -= lr * (H + damping I)^-1 g, H by differences of the test
+// function's gradient. (xgrad.optim.Newton runs the same two functions on tensors, from Python.)
+void newton_trace_step(const RuleSpec&, const Hyper& h, TraceLoop& loop) {
+    double* x = loop.point();
+    const GradientFn grad = [&loop](const std::vector<double>& at) {
+        const auto g = loop.gradient_at(at[0], at[1]);
+        return std::vector<double>{g[0], g[1]};
+    };
+    const auto H = finite_difference_hessian(grad, {x[0], x[1]}, h.number("h"));
+    const auto d = newton_direction(H, {loop.gradient()[0], loop.gradient()[1]}, h.number("damping"));
+    x[0] -= h.number("lr") * d[0];
+    x[1] -= h.number("lr") * d[1];
+}
+
+RuleSpec newton_rule() {
+    RuleSpec spec = rule("newton", "Newton")
+                        .number("lr", 1.0, at_least(0), "learning rate")
+                        .number("damping", 0.0, at_least(0))
+                        .number("h", 1e-5, greater_than(0), "finite-difference step");
+    spec.trace_step = &newton_trace_step;
+    return spec;
+}
+
+const RegisterRule newton_registration(newton_rule());
+
+}  // namespace
 
 }  // namespace xgrad::optim

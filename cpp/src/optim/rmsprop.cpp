@@ -1,47 +1,75 @@
-#include "xgrad/optim/rmsprop.hpp"
+// RMSProp (Tieleman & Hinton 2012, Coursera lecture 6e), PyTorch's form with optional momentum and
+// centring.
+#include <tuple>
 
-#include "step_utils.hpp"
+#include "xgrad/optim/rule.hpp"
 
 namespace xgrad::optim {
 namespace {
 
-template <class T>
-void update(const Tensor& p, const Tensor& g, const Tensor& sq, const Tensor& ga, const Tensor& buf,
-            const RMSpropOptions& o) {
-    const int64_t n = p.numel();
-    T* x = p.data<T>();
-    const T* dx = g.data<T>();
-    if (o.centered && o.momentum > 0)
-        parallel_for_each_element(n, RMSpropRule<T, true, true>(o), x, dx, sq.data<T>(), ga.data<T>(), buf.data<T>());
-    else if (o.centered)
-        parallel_for_each_element(n, RMSpropRule<T, true, false>(o), x, dx, sq.data<T>(), ga.data<T>());
-    else if (o.momentum > 0)
-        parallel_for_each_element(n, RMSpropRule<T, false, true>(o), x, dx, sq.data<T>(), buf.data<T>());
-    else
-        parallel_for_each_element(n, RMSpropRule<T, false, false>(o), x, dx, sq.data<T>());
-}
+// One element:
+//   dx = g + weight_decay * x;  cache = alpha * cache + (1 - alpha) * dx^2
+//   centered: grad_avg = alpha * grad_avg + (1 - alpha) * dx;  avg = sqrt(cache - grad_avg^2) + eps
+//   else:     avg = sqrt(cache) + eps
+//   momentum > 0: buf = momentum * buf + dx / avg;  x -= lr * buf
+//   else:         x -= lr * dx / avg
+// State arguments: cache, then grad_avg if Centered, then buf if Momentum.
+template <class T, bool Centered, bool Momentum>
+struct RMSpropStep {
+    T lr, alpha, one_minus_alpha, eps, wd, mu;
+    explicit RMSpropStep(const Hyper& h)
+        : lr(T(h.number("lr"))), alpha(T(h.number("alpha"))), one_minus_alpha(T(1 - h.number("alpha"))),
+          eps(T(h.number("eps"))), wd(T(h.number("weight_decay"))), mu(T(h.number("momentum"))) {}
+    template <class... S>
+    void operator()(T& p, T g, T& sq, S&... rest) const {
+        static_assert(sizeof...(S) == int(Centered) + int(Momentum), "RMSpropStep: wrong number of states");
+        auto state = std::tie(rest...);
+        g = std::fma(wd, p, g);
+        sq = std::fma(one_minus_alpha * g, g, sq * alpha);
+        T avg;
+        if constexpr (Centered) {
+            T& ga = std::get<0>(state);
+            ga = Lerp<T>(one_minus_alpha)(ga, g);
+            avg = std::sqrt(std::fma(-ga, ga, sq)) + eps;
+        } else {
+            avg = std::sqrt(sq) + eps;
+        }
+        if constexpr (Momentum) {
+            T& buf = std::get<Centered ? 1 : 0>(state);
+            buf = buf * mu + g / avg;
+            p = std::fma(-lr, buf, p);
+        } else {
+            p = p + (-lr) * g / avg;  // torch.addcdiv order: (value * t1) / t2
+        }
+    }
+};
+
+struct RMSprop {
+    template <class T, class Loop>
+    static void step(const Hyper& h, Loop& loop) {
+        const bool centered = h.flag("centered"), momentum = h.number("momentum") > 0;
+        if (centered && momentum)
+            loop(RMSpropStep<T, true, true>(h), "square_avg", "grad_avg", "momentum_buffer");
+        else if (centered)
+            loop(RMSpropStep<T, true, false>(h), "square_avg", "grad_avg");
+        else if (momentum)
+            loop(RMSpropStep<T, false, true>(h), "square_avg", "momentum_buffer");
+        else
+            loop(RMSpropStep<T, false, false>(h), "square_avg");
+    }
+};
 
 }  // namespace
 
-void rmsprop_step(const std::vector<Tensor>& params, const std::vector<Tensor>& square_avgs,
-                  const std::vector<Tensor>& grad_avgs, const std::vector<Tensor>& momentum_buffers,
-                  const RMSpropOptions& options) {
-    std::vector<size_t> sizes{square_avgs.size()};
-    if (options.centered) sizes.push_back(grad_avgs.size());
-    if (options.momentum > 0) sizes.push_back(momentum_buffers.size());
-    check_sizes("RMSprop", params.size(), sizes);
-    for (size_t k = 0; k < params.size(); ++k) {
-        const Tensor& p = params[k];
-        Tensor g = checked_grad("RMSprop", p, k);
-        if (!g.defined()) continue;
-        check_state("RMSprop", "square_avg", square_avgs[k], p, k);
-        Tensor ga = options.centered ? grad_avgs[k] : Tensor();
-        Tensor buf = options.momentum > 0 ? momentum_buffers[k] : Tensor();
-        if (options.centered) check_state("RMSprop", "grad_avg", ga, p, k);
-        if (options.momentum > 0) check_state("RMSprop", "momentum_buffer", buf, p, k);
-        XGRAD_DISPATCH(p.dtype(), [&] { update<scalar_t>(p, g, square_avgs[k], ga, buf, options); });
-        p.bump_version();
-    }
-}
+XGRAD_REGISTER_RULE(RMSprop, rule("rmsprop", "RMSprop")
+                                 .number("lr", 1e-2, at_least(0), "learning rate")
+                                 .number("alpha", 0.99, closed_unit_interval())
+                                 .number("eps", 1e-8, at_least(0), "epsilon")
+                                 .number("weight_decay", 0.0, at_least(0))
+                                 .number("momentum", 0.0, at_least(0))
+                                 .flag("centered", false)
+                                 .state("square_avg")
+                                 .state("grad_avg")
+                                 .state("momentum_buffer"));
 
 }  // namespace xgrad::optim

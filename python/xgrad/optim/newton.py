@@ -1,17 +1,17 @@
 """Newton's method for small parameter vectors (the 2-D demos, logistic regression)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import _core
 from .._tensor.creation import tensor
 from ..autograd import enable_grad, no_grad
-from .optimizer import Optimizer, _check
+from .optimizer import RuleOptimizer
 
 
-class Newton(Optimizer):
+class Newton(RuleOptimizer, rule="newton"):
     r"""Damped Newton: with g the gradient and H the Hessian at x (all parameters flattened)::
 
         H[:, j] = (g(x + h e_j) - g(x - h e_j)) / 2h     (then symmetrised)
@@ -20,21 +20,6 @@ class Newton(Optimizer):
     ``step(closure)`` calls the closure 2n + 1 times (n = number of parameters): use it on small
     problems. ``damping > 0`` (Levenberg) keeps the step finite where H is singular; with
     ``damping=0`` Newton jumps to the stationary point of the local quadratic, a saddle included."""
-
-    _trace_name = "newton"
-
-    def __init__(self, params: Iterable[Any], lr: float = 1.0, damping: float = 0.0, h: float = 1e-5):
-        super().__init__(params, dict(lr=lr, damping=damping, h=h))
-
-    @staticmethod
-    def _validate(group: Dict[str, Any]) -> None:
-        _check(group["lr"] >= 0, "Newton", f"invalid learning rate lr={group['lr']} (must be >= 0)")
-        _check(group["damping"] >= 0, "Newton", f"invalid damping={group['damping']} (must be >= 0)")
-        _check(group["h"] > 0, "Newton", f"invalid finite-difference step h={group['h']} (must be > 0)")
-
-    @staticmethod
-    def _core_hyper(group: Dict[str, Any]) -> Dict[str, Any]:
-        return {k: float(group[k]) for k in ("lr", "damping", "h")}
 
     def _params(self):
         return [p for g in self.param_groups for p in g["params"]]

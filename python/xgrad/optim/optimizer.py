@@ -1,8 +1,10 @@
-"""The Optimizer base: parameter groups (hyper-parameters per group) and per-parameter state."""
+"""The Optimizer base: parameter groups (hyper-parameters per group) and per-parameter state; and
+``RuleOptimizer``, the base of every optimizer whose update rule is registered in the C++ core."""
 from __future__ import annotations
 
 import copy
 import inspect
+import numbers
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
@@ -16,22 +18,6 @@ def _check(ok: bool, optimizer: str, message: str) -> None:
     """Raise ``ValueError("<optimizer>: <message>")`` unless ``ok``."""
     if not ok:
         raise ValueError(f"{optimizer}: {message}")
-
-
-def _check_lr_eps_wd(name: str, group: Dict[str, Any]) -> None:
-    """The checks every optimizer shares: lr, eps and weight_decay non-negative."""
-    _check(group["lr"] >= 0, name, f"invalid learning rate lr={group['lr']} (must be >= 0)")
-    if "eps" in group:
-        _check(group["eps"] >= 0, name, f"invalid epsilon eps={group['eps']} (must be >= 0)")
-    if "weight_decay" in group:
-        _check(group["weight_decay"] >= 0, name,
-               f"invalid weight_decay={group['weight_decay']} (must be >= 0)")
-
-
-def _check_betas(name: str, betas: Any) -> None:
-    _check(isinstance(betas, (tuple, list)) and len(betas) == 2, name, f"betas must be a pair, got {betas!r}")
-    for i, b in enumerate(betas):
-        _check(0.0 <= b < 1.0, name, f"invalid beta parameter at index {i}: betas[{i}]={b} (must be in [0, 1))")
 
 
 class Optimizer:
@@ -73,51 +59,12 @@ class Optimizer:
         """Validate a group's hyper-parameters (see ``_validate``)."""
         self._validate(group)
 
+    #: The rule's name in the 2-D playground (``optim.trace``); None for optimizers without one.
+    _rule: Optional[str] = None
+
     @staticmethod
     def _validate(group: Dict[str, Any]) -> None:
         """Raise ValueError naming the optimizer and the bad value; subclasses override."""
-
-    # ------------------------------------------------------------ helpers for the C++ update rules
-
-    #: The optimizer's name in ``_core.trace`` (None: not available in the 2-D playground).
-    _trace_name: Optional[str] = None
-
-    @staticmethod
-    def _core_hyper(group: Dict[str, Any]) -> Dict[str, Any]:
-        """The group's hyper-parameters as the C++ step (and the 2-D tracer) take them."""
-        raise NotImplementedError
-
-    @classmethod
-    def _defaults(cls) -> Dict[str, Any]:
-        """The keyword defaults of ``__init__`` (the one place defaults are written)."""
-        sig = inspect.signature(cls.__init__)
-        return {k: p.default for k, p in sig.parameters.items()
-                if k not in ("self", "params") and p.default is not inspect.Parameter.empty}
-
-    @classmethod
-    def _trace_hyper(cls, hyper: Dict[str, Any]) -> Dict[str, Any]:
-        """Hyper-parameters for ``_core.trace``: the class defaults updated by ``hyper``, validated
-        exactly as the optimizer validates a parameter group."""
-        defaults = cls._defaults()
-        unknown = sorted(set(hyper) - set(defaults))
-        if unknown:
-            raise ValueError(f"{cls.__name__}: unknown hyper-parameter(s) {', '.join(unknown)} "
-                             f"(known: {', '.join(sorted(defaults))})")
-        group = {**defaults, **hyper}
-        cls._validate(group)
-        return cls._core_hyper(group)
-
-    def _state_for(self, p: Tensor, **initial: Callable[[], Any]) -> Dict[str, Any]:
-        """The state of parameter ``p``, creating missing entries from the given factories."""
-        st = self.state.setdefault(p, {})
-        for k, make in initial.items():
-            if k not in st:
-                st[k] = make()
-        return st
-
-    @staticmethod
-    def _zeros_like(p: Tensor) -> Tensor:
-        return _core.zeros(list(p.shape), p.dtype)
 
     @staticmethod
     def _eval_closure(closure: Optional[Callable[[], Any]]) -> Any:
@@ -205,3 +152,124 @@ class Optimizer:
                 lines.append(f"    {k}: {g[k]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- optimizers of a registered rule
+
+class RuleOptimizer(Optimizer):
+    """An optimizer whose update rule is registered in the C++ core (``cpp/src/optim/<rule>.cpp``
+    declares its hyper-parameters with their defaults and accepted values, its state, and its step
+    on one element). A subclass names the rule and documents it::
+
+        class Adamax(RuleOptimizer, rule="adamax"):
+            \"\"\"Adamax ... (the update formula)\"\"\"
+
+    and gets from the rule its constructor signature (``Adamax(params, lr=0.002, betas=...)``), the
+    checks of every parameter group, ``step()`` (one C++ call per group, threaded over elements),
+    its ``state`` entries and its place in the 2-D playground (``xgrad.optim.trace``)."""
+
+    _spec: Dict[str, Any]      # the rule as registered: _core.optimizer_rules()[_rule]
+    _state_keys: frozenset     # the state entries the rule reads and writes
+
+    def __init_subclass__(cls, rule: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if rule is None:
+            return
+        rules = _core.optimizer_rules()
+        if rule not in rules:
+            raise ValueError(f"{cls.__name__}: no update rule named {rule!r} in the core (known: {', '.join(rules)})")
+        cls._rule, cls._spec = rule, rules[rule]
+        cls._state_keys = frozenset(["step", *cls._spec["scalars"], *cls._spec["states"]])
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _constructor(cls)
+
+    @classmethod
+    def _defaults(cls) -> Dict[str, Any]:
+        """The rule's hyper-parameters with their defaults, in declared order."""
+        return {h["name"]: tuple(h["default"]) if h["kind"] == "pair" else h["default"] for h in cls._spec["hyper"]}
+
+    @classmethod
+    def _core_hyper(cls, group: Dict[str, Any]) -> Dict[str, Any]:
+        """The group's hyper-parameters as the C++ rule takes them (float, bool, str, pair of
+        floats); a value of the wrong type raises TypeError naming the optimizer and the argument."""
+        name = cls.__name__
+        out = {}
+        for h in cls._spec["hyper"]:
+            key, kind, value = h["name"], h["kind"], group[h["name"]]
+            if kind == "number":
+                out[key] = _number(value, name, key)
+            elif kind == "flag":
+                if not isinstance(value, (bool, np.bool_)):
+                    raise TypeError(f"{name}: {key} must be True or False, got {value!r}")
+                out[key] = bool(value)
+            elif kind == "choice":
+                if not isinstance(value, str):
+                    raise TypeError(f"{name}: {key} must be one of {h['choices']}, got {value!r}")
+                out[key] = value
+            else:
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+                    raise TypeError(f"{name}: {key} must be a pair of numbers, got {value!r}")
+                out[key] = (_number(value[0], name, f"{key}[0]"), _number(value[1], name, f"{key}[1]"))
+        return out
+
+    @classmethod
+    def _validate(cls, group: Dict[str, Any]) -> None:
+        _core.check_optimizer_hyper(cls._rule, cls._core_hyper(group))
+
+    @classmethod
+    def _trace_hyper(cls, hyper: Dict[str, Any]) -> Dict[str, Any]:
+        """Hyper-parameters for the playground: the rule's defaults updated by ``hyper``, checked
+        as a parameter group is."""
+        defaults = cls._defaults()
+        unknown = sorted(set(hyper) - set(defaults))
+        if unknown:
+            raise ValueError(f"{cls.__name__}: unknown hyper-parameter(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(defaults)})")
+        group = cls._core_hyper({**defaults, **hyper})
+        _core.check_optimizer_hyper(cls._rule, group)
+        return group
+
+    def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
+        """One update of every parameter that has a gradient; ``closure`` (optional) recomputes
+        and returns the loss first."""
+        loss = self._eval_closure(closure)
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            states = [self.state.setdefault(p, {}) for p in params]
+            updated = _core.optimizer_step(self._rule, params, [{k: v for k, v in st.items() if k in self._state_keys}
+                                                                for st in states], self._core_hyper(group))
+            for st, entries in zip(states, updated):
+                st.update(entries)
+        return loss
+
+
+def _number(value: Any, optimizer: str, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{optimizer}: {name} must be a number, got {value!r}")
+    return float(value)
+
+
+def _constructor(cls: type) -> Callable[..., None]:
+    """``__init__(self, params, <the rule's hyper-parameters with their defaults>)`` for ``cls``."""
+    P = inspect.Parameter
+    parameters = [P("self", P.POSITIONAL_OR_KEYWORD), P("params", P.POSITIONAL_OR_KEYWORD)]
+    parameters += [P(name, P.POSITIONAL_OR_KEYWORD, default=value) for name, value in cls._defaults().items()]
+    signature = inspect.Signature(parameters)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{type(self).__name__}: {e}") from None
+        bound.apply_defaults()
+        hyper = dict(bound.arguments)
+        del hyper["self"]
+        params = hyper.pop("params")
+        Optimizer.__init__(self, params, hyper)
+
+    __init__.__signature__ = signature
+    __init__.__qualname__ = f"{cls.__name__}.__init__"
+    __init__.__doc__ = f"{cls.__name__}{str(signature).replace('(self, ', '(')}: see help({cls.__name__})."
+    return __init__

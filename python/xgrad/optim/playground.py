@@ -36,7 +36,7 @@ def _optimizer_class(optimizer: Union[str, Type[Optimizer]]) -> Type[Optimizer]:
         cls = OPTIMIZERS.get(str(optimizer).lower())
         if cls is None:
             raise ValueError(f"trace: unknown optimizer {optimizer!r} (expected one of {', '.join(OPTIMIZERS)})")
-    if cls._trace_name is None:
+    if cls._rule is None:
         raise ValueError(f"trace: {cls.__name__} is not available in the 2-D playground")
     return cls
 
@@ -61,7 +61,7 @@ def trace(optimizer: Union[str, Type[Optimizer]], function: str, start: Sequence
     x0, y0 = _start(start)
     if int(steps) < 0:
         raise ValueError(f"trace: steps must be >= 0, got {steps}")
-    return _core.trace(cls._trace_name, function, x0, y0, int(steps), cls._trace_hyper(hyper), float("-inf"))
+    return _core.trace(cls._rule, function, x0, y0, int(steps), cls._trace_hyper(hyper), float("-inf"))
 
 
 def iterations_to_threshold(optimizer: Union[str, Type[Optimizer]], function: str, start: Sequence[float],
@@ -70,7 +70,7 @@ def iterations_to_threshold(optimizer: Union[str, Type[Optimizer]], function: st
     table uses 0.005), or None if it does not within ``max_steps``."""
     cls = _optimizer_class(optimizer)
     x0, y0 = _start(start)
-    _, losses = _core.trace(cls._trace_name, function, x0, y0, int(max_steps), cls._trace_hyper(hyper),
+    _, losses = _core.trace(cls._rule, function, x0, y0, int(max_steps), cls._trace_hyper(hyper),
                             float(threshold))
     below = np.flatnonzero(losses < threshold)
     return int(below[0]) if below.size else None

@@ -1,14 +1,14 @@
 // The 2-D optimisation playground: test functions with value and gradient, and a tracer that runs
-// an update rule from a start point entirely in C++. The tracer calls the same per-element rules
-// (SGDRule, AdamRule, ...) as the tensor optimizers, over the 2 coordinates.
+// a registered update rule (rule.hpp) from a start point entirely in C++: the same per-element step
+// as the tensor optimizers, over the 2 coordinates.
 #pragma once
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "xgrad/optim/rule.hpp"
 
 namespace xgrad::optim {
 
@@ -32,18 +32,15 @@ std::vector<std::string> test_function_names();
 std::vector<double> evaluate(const std::string& function, const std::vector<double>& xs,
                              const std::vector<double>& ys);
 
-// Hyper-parameters by name: numbers (bools as 0/1) and strings (SGD's momentum_form).
-using Hyper = std::map<std::string, std::variant<double, std::string>>;
-
 struct Trace {
     std::vector<double> path;    // (steps + 1) x 2, row-major: the start, then the point after each step
     std::vector<double> losses;  // steps + 1
 };
 
-// Runs `optimizer` (sgd, adagrad, rmsprop, adadelta, adam (AdamW is adam with
-// decoupled_weight_decay=1), nadam, newton) on `function` from (x0, y0) for `steps` steps. `hyper` must hold every hyper-parameter of that optimizer (the Python
-// wrapper fills in the defaults of the optimizer class); unknown or missing names raise ValueError.
-// The run stops early, after the step that brings the loss below `stop_below`.
+// Runs the registered rule `optimizer` (registered_rules(): sgd, adam, ..., newton) on `function`
+// from (x0, y0) for `steps` steps. `hyper` holds every hyper-parameter of the rule (the Python side
+// fills in the defaults); check_hyper() refuses unknown, missing and out-of-range ones. The run
+// stops early, after the step that brings the loss below `stop_below`.
 Trace trace(const std::string& optimizer, const std::string& function, double x0, double y0, int64_t steps,
             const Hyper& hyper, double stop_below = -std::numeric_limits<double>::infinity());
 
