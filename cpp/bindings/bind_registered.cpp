@@ -33,11 +33,16 @@ auto keyword(const ops::Param& p) {
         return py::arg_v(p.name.c_str(), default_of(p));
 }
 
+// The docstring: the op's Python signature (pybind11's own names C++ types), then its formula.
 template <class... A, size_t... I>
 void define(py::module_& m, py::class_<Tensor>& tensor, const ops::OpInfo& op, Tensor (*fn)(const Tensor&, A...),
             std::index_sequence<I...>) {
-    m.def(op.name.c_str(), fn, py::arg("input"), keyword<A>(op.params[I])..., op.formula.c_str());
-    if (op.exposure & ops::method) tensor.def(op.name.c_str(), fn, keyword<A>(op.params[I])..., op.formula.c_str());
+    const std::string function_doc = ops::python_signature(op, false) + "\n\n" + op.formula;
+    m.def(op.name.c_str(), fn, py::arg("input"), keyword<A>(op.params[I])..., function_doc.c_str());
+    if (op.exposure & ops::method) {
+        const std::string method_doc = ops::python_signature(op, true) + "\n\n" + op.formula;
+        tensor.def(op.name.c_str(), fn, keyword<A>(op.params[I])..., method_doc.c_str());
+    }
 }
 
 template <class... A>
@@ -68,6 +73,8 @@ const char* domain_name(ops::Domain d) {
 
 void bind_registered_ops(py::module_& m) {
     auto tensor = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+    py::options options;
+    options.disable_function_signatures();
     for (const ops::OpInfo& op : ops::registered_ops())
         std::visit([&](auto fn) { define(m, tensor, op, fn); }, op.fn);
 

@@ -9,11 +9,12 @@ training neural networks on a CPU and checking every gradient.
 from . import _core
 from ._version import __version__
 from ._tensor import (
-    Tensor, abs, add, arange, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, dtype, empty,
-    exp, expand, flatten, float32, float64, from_numpy, full, full_like, log, log_softmax, matmul, max, maximum,
-    mean, min, minimum, mul, neg, ones, ones_like, permute, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze,
-    stack, std, sub, sum, tanh, tensor, transpose, unsqueeze, var, where, zeros, zeros_like,
+    Tensor, add, arange, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, dtype, empty, expand,
+    flatten, float32, float64, from_numpy, full, full_like, matmul, max, maximum, mean, min, minimum, mul, ones,
+    ones_like, permute, pow, reshape, squeeze, stack, std, sub, sum, tensor, transpose, unsqueeze, var, where,
+    zeros, zeros_like,
 )
+from ._tensor.registered import *  # noqa: F401,F403  (exp, log, tanh, relu, softmax, ...: the core's op registry)
 from .random import get_rng_state, manual_seed, rand, randint, randn, randperm, set_rng_state
 from .backend import blas_info, get_num_threads, set_num_threads
 from .autograd import (

@@ -31,13 +31,7 @@ from .nn import activation as _act
 from .nn.module import Module, RemovableHandle
 from .train.callback import Callback
 
-__all__ = ["ActivationMonitor", "GradientMonitor", "UpdateRatioMonitor", "ACTIVATION_TYPES"]
-
-#: Module types ``ActivationMonitor`` watches by default (when the model has any of them).
-ACTIVATION_TYPES: Tuple[type, ...] = (
-    _act.ReLU, _act.Sigmoid, _act.Tanh, _act.LeakyReLU, _act.PReLU, _act.ELU, _act.GELU, _act.SiLU,
-    _act.Softplus, _act.Maxout,
-)
+__all__ = ["ActivationMonitor", "GradientMonitor", "UpdateRatioMonitor"]
 
 # Saturation thresholds of the lectures' plots: a tanh unit whose |output| exceeds 0.99 (or a sigmoid
 # unit within 0.01 of 0 or 1) has a local gradient below ~0.02 and barely learns.
@@ -87,7 +81,7 @@ class ActivationMonitor(Callback):
 
     Args:
         model: the Module to watch.
-        layers: None (every activation layer; if the model has none, every leaf module), or a
+        layers: None (every ``nn.Activation`` module; if the model has none, every leaf module), or a
             sequence of sub-module names (as in ``named_modules``), Module objects or Module types
             (kept in the given order; in model order when a type is among them).
         bins: number of histogram bins.
@@ -134,7 +128,7 @@ class ActivationMonitor(Callback):
         named = list(model.named_modules())
         chosen: "OrderedDict[str, Module]" = OrderedDict()
         if layers is None:
-            acts = [(n, m) for n, m in named if isinstance(m, ACTIVATION_TYPES)]
+            acts = [(n, m) for n, m in named if isinstance(m, _act.Activation)]
             if not acts:
                 acts = [(n, m) for n, m in named if not any(True for _ in m.children())]
             for n, m in acts:

@@ -39,7 +39,7 @@ struct Relu {
     template <class B> B backward(B g, B y) const { return xsimd::select(y > splat<B>(0), g, splat<B>(0)); }
 };
 Tensor relu(const Tensor& x) { return pointwise(x, Relu{}); }
-XGRAD_REGISTER_OP(op("relu", &relu).doc("max(x, 0); the gradient at 0 is 0").exposed_as(function | method | functional)
+XGRAD_REGISTER_OP(op("relu", &relu).doc("max(x, 0); the gradient at 0 is 0.").exposed_as(function | method | functional)
                       .domain(Domain::nonzero).torch("torch.relu"));
 
 // s = 1 / (1 + e^-x);  d/dx = s (1 - s)
@@ -50,7 +50,7 @@ struct Sigmoid {
     template <class B> B backward(B g, B s) const { return g * s * (splat<B>(1) - s); }
 };
 Tensor sigmoid(const Tensor& x) { return pointwise(x, Sigmoid{}); }
-XGRAD_REGISTER_OP(op("sigmoid", &sigmoid).doc("1 / (1 + e^-x); d/dx = s (1 - s)")
+XGRAD_REGISTER_OP(op("sigmoid", &sigmoid).doc("1 / (1 + e^-x); d/dx = s (1 - s).")
                       .exposed_as(function | method | functional).torch("torch.sigmoid"));
 
 // y = tanh x;  dy/dx = 1 - y^2
@@ -61,7 +61,7 @@ struct Tanh {
     template <class B> B backward(B g, B y) const { return g * (splat<B>(1) - y * y); }
 };
 Tensor tanh(const Tensor& x) { return pointwise(x, Tanh{}); }
-XGRAD_REGISTER_OP(op("tanh", &tanh).doc("hyperbolic tangent; d/dx = 1 - tanh(x)^2")
+XGRAD_REGISTER_OP(op("tanh", &tanh).doc("Hyperbolic tangent; d/dx = 1 - tanh(x)^2.")
                       .exposed_as(function | method | functional).torch("torch.tanh"));
 
 // x > 0 ? x : a x (Maas et al. 2013);  d/dx = x > 0 ? 1 : a
@@ -74,7 +74,8 @@ struct LeakyRelu {
 };
 Tensor leaky_relu(const Tensor& x, double negative_slope) { return pointwise(x, LeakyRelu{negative_slope}); }
 XGRAD_REGISTER_OP(op("leaky_relu", &leaky_relu, Param("negative_slope", 0.01))
-                      .doc("x if x > 0 else negative_slope * x: no dead units").exposed_as(functional)
+                      .doc("x if x > 0 else negative_slope * x (Maas et al. 2013): a small gradient for negative inputs, "
+                           "so no unit dies.").exposed_as(functional)
                       .domain(Domain::nonzero).torch("torch.nn.functional.leaky_relu"));
 
 // x > 0 ? x : a (e^x - 1) (Clevert et al. 2016);  d/dx = x > 0 ? 1 : a e^x
@@ -90,7 +91,8 @@ struct Elu {
     }
 };
 Tensor elu(const Tensor& x, double alpha) { return pointwise(x, Elu{alpha}); }
-XGRAD_REGISTER_OP(op("elu", &elu, Param("alpha", 1.0)).doc("x if x > 0 else alpha * (e^x - 1)")
+XGRAD_REGISTER_OP(op("elu", &elu, Param("alpha", 1.0)).doc("x if x > 0 else alpha * (e^x - 1) (Clevert et al. 2015): negative outputs push the mean "
+                           "activation towards zero.")
                       .exposed_as(functional).domain(Domain::nonzero).torch("torch.nn.functional.elu"));
 
 // x Phi(x) = x/2 (1 + erf(x / sqrt 2)) (Hendrycks & Gimpel 2016);  d/dx = Phi(x) + x phi(x)
@@ -129,7 +131,8 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
     throw ValueError("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
 }
 XGRAD_REGISTER_OP(op("gelu", &gelu, Param("approximate", "none", {"none", "tanh"}))
-                      .doc("x * Phi(x), Phi the standard normal CDF (approximate='tanh': its tanh form)")
+                      .doc("x * Phi(x) = x/2 (1 + erf(x / sqrt 2)), Phi the standard normal CDF (Hendrycks & Gimpel "
+                           "2016); approximate='tanh': x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).")
                       .exposed_as(functional).torch("torch.nn.functional.gelu"));
 
 // x sigma(x) (SiLU / Swish);  d/dx = s (1 + x (1 - s))
@@ -143,7 +146,7 @@ struct Silu {
     }
 };
 Tensor silu(const Tensor& x) { return pointwise(x, Silu{}); }
-XGRAD_REGISTER_OP(op("silu", &silu).doc("x * sigmoid(x) (Swish); d/dx = s (1 + x (1 - s))")
+XGRAD_REGISTER_OP(op("silu", &silu).doc("x * sigmoid(x) (SiLU / Swish); d/dx = s (1 + x (1 - s)).")
                       .exposed_as(functional).torch("torch.nn.functional.silu"));
 
 // log(1 + e^(beta x)) / beta, and x itself where beta x > threshold;  d/dx = sigma(beta x)
@@ -165,7 +168,8 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
     return pointwise(x, Softplus{beta, threshold});
 }
 XGRAD_REGISTER_OP(op("softplus", &softplus, Param("beta", 1.0), Param("threshold", 20.0))
-                      .doc("log(1 + e^(beta x)) / beta, linear above threshold; d/dx = sigmoid(beta x)")
+                      .doc("log(1 + e^(beta x)) / beta, a smooth ReLU, linear where beta x > threshold; "
+                           "d/dx = sigmoid(beta x).")
                       .exposed_as(functional).torch("torch.nn.functional.softplus"));
 
 Tensor prelu(const Tensor& x_in, const Tensor& w_in) {
@@ -274,7 +278,8 @@ Tensor maxout(const Tensor& x_in, int64_t k, int64_t axis_in) {
 }
 
 XGRAD_REGISTER_OP(op("prelu", &prelu, Param("weight"))
-                      .doc("x if x > 0 else weight * x, weight of 1 element or one per channel (dim 1)")
+                      .doc("x if x > 0 else a * x with a learnable slope a (He et al. 2015): one shared (weight of 1 "
+                           "element) or one per channel (weight (C,), channels on dim 1).")
                       .exposed_as(functional).domain(Domain::nonzero).torch("torch.nn.functional.prelu"));
 
 }  // namespace xgrad::ops

@@ -144,7 +144,7 @@ struct Neg {
     template <class B> B backward(B g) const { return -g; }
 };
 Tensor neg(const Tensor& x) { return pointwise(x, Neg{}); }
-XGRAD_REGISTER_OP(op("neg", &neg).doc("-x").torch("torch.neg"));
+XGRAD_REGISTER_OP(op("neg", &neg).doc("-x elementwise.").torch("torch.neg"));
 
 // e^x;  d/dx = e^x, read from the output
 struct Exp {
@@ -154,7 +154,7 @@ struct Exp {
     template <class B> B backward(B g, B y) const { return g * y; }
 };
 Tensor exp(const Tensor& x) { return pointwise(x, Exp{}); }
-XGRAD_REGISTER_OP(op("exp", &exp).doc("e^x elementwise; d/dx = e^x").torch("torch.exp"));
+XGRAD_REGISTER_OP(op("exp", &exp).doc("e^x elementwise; d/dx = e^x.").torch("torch.exp"));
 
 // ln x;  d/dx = 1/x
 struct Log {
@@ -164,7 +164,7 @@ struct Log {
     template <class B> B backward(B g, B x) const { return g / x; }
 };
 Tensor log(const Tensor& x) { return pointwise(x, Log{}); }
-XGRAD_REGISTER_OP(op("log", &log).doc("natural logarithm elementwise; d/dx = 1/x").domain(Domain::positive)
+XGRAD_REGISTER_OP(op("log", &log).doc("Natural logarithm elementwise; d/dx = 1/x.").domain(Domain::positive)
                       .torch("torch.log"));
 
 // sqrt x;  d/dx = 1 / (2 sqrt x), read from the output
@@ -175,7 +175,7 @@ struct Sqrt {
     template <class B> B backward(B g, B y) const { return g / (y * splat<B>(2)); }
 };
 Tensor sqrt(const Tensor& x) { return pointwise(x, Sqrt{}); }
-XGRAD_REGISTER_OP(op("sqrt", &sqrt).doc("square root elementwise; d/dx = 1 / (2 sqrt x)").domain(Domain::positive)
+XGRAD_REGISTER_OP(op("sqrt", &sqrt).doc("Square root elementwise; d/dx = 1 / (2 sqrt x).").domain(Domain::positive)
                       .torch("torch.sqrt"));
 
 // |x|;  d/dx = sign(x), 0 at 0
@@ -186,7 +186,7 @@ struct Abs {
     template <class B> B backward(B g, B x) const { return g * xsimd::sign(x); }
 };
 Tensor abs(const Tensor& x) { return pointwise(x, Abs{}); }
-XGRAD_REGISTER_OP(op("abs", &abs).doc("|x| elementwise; d/dx = sign(x), 0 at 0").domain(Domain::nonzero)
+XGRAD_REGISTER_OP(op("abs", &abs).doc("|x| elementwise; d/dx = sign(x), 0 at 0.").domain(Domain::nonzero)
                       .torch("torch.abs"));
 
 namespace {

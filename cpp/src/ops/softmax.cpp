@@ -26,10 +26,10 @@ Tensor softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, fal
 Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, true); }
 
 XGRAD_REGISTER_OP(op("softmax", &softmax, Param("dim", -1))
-                      .doc("exp(x - max) / sum(exp(x - max)) along dim (numerically stable)")
+                      .doc("exp(x - max) / sum(exp(x - max)) along dim (numerically stable).")
                       .exposed_as(function | method | functional).torch("torch.softmax"));
 XGRAD_REGISTER_OP(op("log_softmax", &log_softmax, Param("dim", -1))
-                      .doc("x - max - log(sum(exp(x - max))) along dim (numerically stable)")
+                      .doc("x - max - log(sum(exp(x - max))) along dim (numerically stable).")
                       .exposed_as(function | method | functional).torch("torch.log_softmax"));
 
 }  // namespace xgrad::ops

@@ -6,7 +6,10 @@ over to one C++ op per call:
 - ``dtypes``: the Tensor type, float32/float64 and the dtype normaliser;
 - ``operands``: operand coercion and argument normalisation (shapes, ``dim``/``axis``, ``keepdim``);
 - ``creation``: ``tensor``, ``zeros``, ``full``, ``arange``, ...;
-- ``ops``: the ops that are also methods (elementwise, reductions, shape, linear algebra, softmax);
+- ``registered``: the ops registered in the C++ core (exp, tanh, relu, softmax, ...): functions
+  and methods bound from the core's registry;
+- ``ops``: the ops whose arguments Python normalises (arithmetic with scalars, reductions, shape,
+  linear algebra), also methods;
 - ``indexing``: ``t[key]`` and ``t[key] = value``;
 - ``representation``: repr, NumPy conversion, pickling;
 - ``methods``: the one place that attaches methods, operators and properties to the type.
@@ -16,10 +19,10 @@ Random draws live in ``xgrad.random``.
 from .creation import arange, empty, from_numpy, full, full_like, ones, ones_like, tensor, zeros, zeros_like
 from .dtypes import Tensor, dtype, float32, float64
 from .ops import (
-    abs, add, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, exp, expand, flatten, log,
-    log_softmax, matmul, max, maximum, mean, min, minimum, mul, neg, permute, pow, relu, reshape, sigmoid,
-    softmax, sqrt, squeeze, stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
+    add, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, expand, flatten, matmul, max, maximum,
+    mean, min, minimum, mul, permute, pow, reshape, squeeze, stack, std, sub, sum, transpose, unsqueeze, var, where,
 )
+from .registered import *  # noqa: F401,F403  (exp, tanh, relu, softmax, ...: the core's registry)
 from .representation import _rebuild_tensor  # noqa: F401  (pickles written before the split name it here)
 from . import methods
 

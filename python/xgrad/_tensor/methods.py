@@ -6,7 +6,8 @@ once, when ``xgrad`` is imported:
 
 - ``METHODS``: ``t.<name>(...)`` is the function ``xgrad.<name>(t, ...)`` (from ``ops.py``) with the
   tensor as first argument, or the helper listed (in-place updates, autograd, conversions), which is
-  defined below;
+  defined below. The ops of the core's registry (``exp``, ``tanh``, ``relu``, ``softmax``, ...; see
+  ``registered.py``) are methods already: the core binds them;
 - ``OPERATORS``: Python's special methods (``+``, ``@``, ``<``, ``t[key]``, ``len``, ``repr``,
   pickling), from this file, ``indexing.py`` and ``representation.py``;
 - ``PROPERTIES``: attributes computed from the C++ ones (``T``, ``strides``, ``grad_fn``, ...).
@@ -290,8 +291,6 @@ def _to_int(self: Tensor) -> int:
 METHODS = {
     # t.<name>(...) is xgrad.<name>(t, ...)
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "pow": ops.pow,
-    "exp": ops.exp, "log": ops.log, "sqrt": ops.sqrt, "abs": ops.abs, "neg": ops.neg,
-    "tanh": ops.tanh, "sigmoid": ops.sigmoid, "relu": ops.relu,
     "maximum": ops.maximum, "minimum": ops.minimum, "clip": ops.clip, "clamp": ops.clamp,
     "sum": ops.sum, "mean": ops.mean, "max": ops.max, "min": ops.min, "var": ops.var, "std": ops.std,
     "argmax": ops.argmax, "argmin": ops.argmin,
@@ -299,7 +298,6 @@ METHODS = {
     "reshape": ops.reshape, "view": ops.reshape, "transpose": ops.transpose, "permute": ops.permute,
     "flatten": ops.flatten, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze, "expand": ops.expand,
     "broadcast_to": ops.broadcast_to,
-    "softmax": ops.softmax, "log_softmax": ops.log_softmax,
     # in place (a trailing underscore, as in PyTorch)
     "zero_": _zero_, "fill_": _fill_, "copy_": _copy_, "add_": _add_, "sub_": _sub_, "mul_": _mul_,
     "requires_grad_": _requires_grad_,
@@ -314,7 +312,7 @@ OPERATORS = {
     # arithmetic
     "__add__": _add, "__radd__": _radd, "__sub__": _sub, "__rsub__": _rsub,
     "__mul__": _mul, "__rmul__": _rmul, "__truediv__": _truediv, "__rtruediv__": _rtruediv,
-    "__pow__": _pow, "__rpow__": _rpow, "__neg__": ops.neg, "__pos__": _pos, "__abs__": ops.abs,
+    "__pow__": _pow, "__rpow__": _rpow, "__neg__": Tensor.neg, "__pos__": _pos, "__abs__": Tensor.abs,
     "__matmul__": ops.matmul, "__rmatmul__": _rmatmul,
     # comparisons
     "__gt__": _compare(lambda a, b: _core.greater(a, b), ">"),

@@ -45,46 +45,6 @@ def pow(input: Tensor, exponent: float) -> Tensor:
     return _core.pow(input, float(exponent))
 
 
-def exp(input: Tensor) -> Tensor:
-    """e^x elementwise."""
-    return _core.exp(input)
-
-
-def log(input: Tensor) -> Tensor:
-    """Natural logarithm elementwise."""
-    return _core.log(input)
-
-
-def sqrt(input: Tensor) -> Tensor:
-    """Square root elementwise."""
-    return _core.sqrt(input)
-
-
-def abs(input: Tensor) -> Tensor:
-    """|x| elementwise; the gradient at 0 is 0."""
-    return _core.abs(input)
-
-
-def neg(input: Tensor) -> Tensor:
-    """-x elementwise."""
-    return _core.neg(input)
-
-
-def tanh(input: Tensor) -> Tensor:
-    """Hyperbolic tangent; d/dx = 1 - tanh(x)^2."""
-    return _core.tanh(input)
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + e^-x); d/dx = s(1 - s)."""
-    return _core.sigmoid(input)
-
-
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0); the gradient at 0 is 0."""
-    return _core.relu(input)
-
-
 def maximum(input: Tensor, other: Any) -> Tensor:
     """Elementwise maximum with broadcasting; on ties each side gets half the gradient."""
     other = _operand(other, input)
@@ -267,15 +227,3 @@ def _check_tensors(tensors: list, op: str) -> None:
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected a sequence of tensors, item {i} is {type(t).__name__}")
-
-
-# ---------------------------------------------------------------- softmax
-
-def softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """exp(x - max) / sum(exp(x - max)) along ``dim`` (numerically stable)."""
-    return _core.softmax(input, int(dim))
-
-
-def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """x - max - log(sum(exp(x - max))) along ``dim`` (numerically stable)."""
-    return _core.log_softmax(input, int(dim))

@@ -1,7 +1,7 @@
 """Layers, losses and the Module system (PyTorch's names)."""
 from . import functional, init, regularizers, utils
-from .activation import (ELU, GELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, Sigmoid, SiLU, Softmax, Softplus,
-                         Tanh)
+from . import activation
+from .activation import *  # noqa: F401,F403  (Activation, ReLU, Tanh, LeakyReLU, GELU, ..., Softmax)
 from .dropout import DropConnect, Dropout, StochasticDepth
 from .residual import Residual, ResidualBlock
 from .linear import Linear
@@ -14,12 +14,12 @@ from .flatten import Flatten
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2d
 
-__all__ = [
+__all__ = activation.__all__ + [
     "functional", "init", "regularizers", "utils", "Module", "Sequential", "ModuleList", "RemovableHandle",
-    "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "CrossEntropyLoss",
+    "Parameter", "Linear", "CrossEntropyLoss",
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
-    "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Softplus", "Maxout", "Dropout", "DropConnect",
+    "Dropout", "DropConnect",
     "StochasticDepth", "Residual", "ResidualBlock", "NLLLoss", "MultiMarginLoss", "FocalLoss", "L1Loss", "MSELoss",
     "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
 ]

@@ -1,77 +1,137 @@
-"""Activation layers."""
+"""Activation layers. Each pointwise one is a single declaration naming its function in
+``nn.functional``: its hyper-parameters (names, defaults, accepted values) come from that op's
+registration in the C++ core, so ``LeakyReLU(negative_slope=0.01)`` is ``F.leaky_relu``'s signature.
+
+    class Mish(Activation, function=F.mish):
+        \"\"\"x * tanh(softplus(x)) (Misra 2019).\"\"\"
+
+``Activation`` marks the nonlinearities applied to hidden units: ``xgrad.monitor.ActivationMonitor``
+watches every module that is one.
+"""
 from __future__ import annotations
 
+import inspect
+import numbers
+from typing import Any, Callable, Dict, List
+
+import numpy as np
+
+from .._tensor.dtypes import Tensor, _dtype, float32
+from .._tensor.registered import REGISTRY
 from .. import _core
-from .._tensor import Tensor
+from . import functional as F
 from .module import Module
+from .parameter import Parameter
+
+class FunctionModule(Module):
+    """A module that applies one registered function of ``nn.functional`` with its
+    hyper-parameters, kept as attributes of the same names. Declare one with
+    ``class Name(FunctionModule, function=F.name)``; the constructor's signature, its checks and
+    ``extra_repr`` come from the function's registration."""
+
+    function: Callable[..., Tensor]
+    _hyper: Dict[str, Dict[str, Any]] = {}
+
+    def __init_subclass__(cls, function: Any = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if function is None:
+            return
+        entry = REGISTRY.get(getattr(function, "__name__", None))
+        if entry is None:
+            raise TypeError(f"{cls.__name__}: function= must be an op of the core's registry, got {function!r}")
+        cls.function = staticmethod(function)
+        cls._hyper = {p["name"]: p for p in entry["params"] if p["kind"] != "tensor"}
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _constructor(cls)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return type(self).function(x, **{name: getattr(self, name) for name in self._hyper})
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
 
 
-class ReLU(Module):
+class Activation(FunctionModule):
+    """A nonlinearity applied to hidden units (what ``ActivationMonitor`` watches)."""
+
+
+def _checked(cls: type, spec: Dict[str, Any], value: Any) -> Any:
+    """``value`` for hyper-parameter ``spec`` of ``cls``: a float for a number, an int for an
+    integer, one of the choices for a string; TypeError/ValueError naming the class otherwise."""
+    name, kind = spec["name"], spec["kind"]
+    if kind in ("float", "int"):
+        integral = kind == "int"
+        ok = isinstance(value, (numbers.Integral, np.integer) if integral else (numbers.Real, np.floating, np.integer))
+        if isinstance(value, (bool, np.bool_)) or not ok:
+            raise TypeError(f"{cls.__name__}: {name} must be {'an integer' if integral else 'a number'}, "
+                            f"got {value!r}")
+        return int(value) if integral else float(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{cls.__name__}: {name} must be a string, got {value!r}")
+    if spec["choices"] and value not in spec["choices"]:
+        raise ValueError(f"{cls.__name__}: {name} must be one of {', '.join(map(repr, spec['choices']))}, "
+                         f"got {value!r}")
+    return value
+
+
+def _constructor(cls: type) -> Callable[..., None]:
+    """``__init__(self, <the function's hyper-parameters with their registered defaults>)``."""
+    P = inspect.Parameter
+    hyper: List[Dict[str, Any]] = list(cls._hyper.values())
+    signature = inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD)] +
+                                  [P(h["name"], P.POSITIONAL_OR_KEYWORD, default=h["default"]) for h in hyper])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{type(self).__name__}: {e}") from None
+        bound.apply_defaults()
+        Module.__init__(self)
+        for h in hyper:
+            setattr(self, h["name"], _checked(type(self), h, bound.arguments[h["name"]]))
+
+    __init__.__signature__ = signature
+    __init__.__qualname__ = f"{cls.__name__}.__init__"
+    return __init__
+
+
+# ---------------------------------------------------------------- the lectures' activations
+
+class ReLU(Activation, function=F.relu):
     """max(x, 0)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return _core.relu(x)
 
-
-class Sigmoid(Module):
+class Sigmoid(Activation, function=F.sigmoid):
     """1 / (1 + e^-x)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return _core.sigmoid(x)
 
-
-class Tanh(Module):
+class Tanh(Activation, function=F.tanh):
     """tanh(x)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return _core.tanh(x)
 
-
-class Softmax(Module):
-    """softmax along ``dim``."""
-
-    def __init__(self, dim: int = -1):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _core.softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Softmax):
-    """log_softmax along ``dim``."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _core.log_softmax(x, self.dim)
-
-
-# ---------------------------------------------------------------- issue 3
-from typing import Any  # noqa: E402
-
-from .. import _core as _c  # noqa: E402
-from .._tensor.dtypes import _dtype, float32  # noqa: E402
-from . import functional as F  # noqa: E402
-from .parameter import Parameter  # noqa: E402
-
-
-class LeakyReLU(Module):
+class LeakyReLU(Activation, function=F.leaky_relu):
     """``x if x > 0 else negative_slope * x`` (Maas et al. 2013): no dead units."""
 
-    def __init__(self, negative_slope: float = 0.01):
-        super().__init__()
-        self.negative_slope = float(negative_slope)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+class ELU(Activation, function=F.elu):
+    """``x if x > 0 else alpha * (exp(x) - 1)``."""
 
 
-class PReLU(Module):
+class GELU(Activation, function=F.gelu):
+    """``x * Phi(x)`` with Phi the standard normal CDF (exact erf form by default; 'tanh' for the
+    approximation)."""
+
+
+class SiLU(Activation, function=F.silu):
+    """``x * sigmoid(x)`` (Swish)."""
+
+
+class Softplus(Activation, function=F.softplus):
+    """``log(1 + exp(beta x)) / beta``, linear above ``threshold``."""
+
+
+class PReLU(Activation):
     """Parametric ReLU (He et al. 2015): ``x if x > 0 else a * x`` with a learned.
     ``num_parameters=1``: one slope shared by all channels; ``num_parameters=C``: one per channel
     (dim 1 of the input). a starts at ``init`` (0.25)."""
@@ -81,7 +141,7 @@ class PReLU(Module):
         if num_parameters <= 0:
             raise ValueError(f"PReLU: num_parameters must be positive, got {num_parameters}")
         self.num_parameters = int(num_parameters)
-        self.weight = Parameter(_c.full([self.num_parameters], float(init), _dtype(dtype) or float32))
+        self.weight = Parameter(_core.full([self.num_parameters], float(init), _dtype(dtype) or float32))
 
     def forward(self, x: Tensor) -> Tensor:
         return F.prelu(x, self.weight)
@@ -90,59 +150,7 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class ELU(Module):
-    """``x if x > 0 else alpha * (exp(x) - 1)``."""
-
-    def __init__(self, alpha: float = 1.0):
-        super().__init__()
-        self.alpha = float(alpha)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.elu(x, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class GELU(Module):
-    """``x * Phi(x)`` with Phi the standard normal CDF (exact erf form by default; 'tanh' for the
-    approximation)."""
-
-    def __init__(self, approximate: str = "none"):
-        super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.gelu(x, self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
-
-
-class SiLU(Module):
-    """``x * sigmoid(x)`` (Swish)."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.silu(x)
-
-
-class Softplus(Module):
-    """``log(1 + exp(beta x)) / beta``, linear above ``threshold``."""
-
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
-        super().__init__()
-        self.beta, self.threshold = float(beta), float(threshold)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.softplus(x, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
-
-
-class Maxout(Module):
+class Maxout(Activation):
     """A Maxout unit layer (Goodfellow et al. 2013), as in the lectures:
     ``y_j = max_i (w_ij^T x + b_ij)``, i = 1..k: a Linear(in_features, out_features * k) whose
     outputs are grouped in k consecutive pieces, then the max of each group. Generalises ReLU
@@ -161,3 +169,18 @@ class Maxout(Module):
 
     def extra_repr(self) -> str:
         return f"k={self.k}"
+
+
+# ---------------------------------------------------------------- output normalisers (not monitored)
+
+class Softmax(FunctionModule, function=F.softmax):
+    """softmax along ``dim``."""
+
+
+class LogSoftmax(FunctionModule, function=F.log_softmax):
+    """log_softmax along ``dim``."""
+
+
+#: Every module declared here (a declaration is all it takes to be exported by ``xgrad.nn``).
+__all__ = [name for name, value in list(globals().items())
+           if isinstance(value, type) and issubclass(value, FunctionModule) and value.__module__ == __name__]

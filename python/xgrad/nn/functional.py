@@ -7,28 +7,14 @@ import numpy as np
 
 from .. import _core
 from .._tensor import Tensor
-from .._tensor.ops import log_softmax, softmax  # noqa: F401  (re-exported)
+from ._registered import *  # noqa: F401,F403  (relu, sigmoid, tanh, leaky_relu, elu, gelu, silu, softplus,
+#                             prelu, softmax, log_softmax: registered in the core beside their backward)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """``input @ weight.T + bias``: input (..., in_features), weight (out_features, in_features).
     One BLAS gemm forward, two backward."""
     return _core.linear(input, weight, bias)
-
-
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0)."""
-    return _core.relu(input)
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + e^-x)."""
-    return _core.sigmoid(input)
-
-
-def tanh(input: Tensor) -> Tensor:
-    """tanh(x)."""
-    return _core.tanh(input)
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
@@ -52,7 +38,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, i
     return _core.cross_entropy_ext(input, target, reduction, weight, float(label_smoothing), int(ignore_index))
 
 
-# ---------------------------------------------------------------- convolution and pooling (issue 3)
+# ---------------------------------------------------------------- convolution and pooling
 
 def _pair(v: Any, name: str, op: str) -> tuple:
     """2 -> (2, 2); (2, 3) stays; anything else is a ValueError naming the op."""
@@ -151,7 +137,7 @@ def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = No
                                        _random_samples)
 
 
-# ---------------------------------------------------------------- normalisation (issue 3)
+# ---------------------------------------------------------------- normalisation
 
 def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
                weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, training: bool = False,
@@ -207,40 +193,7 @@ def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_
     return group_norm(input, input.shape[1], weight, bias, eps)
 
 
-# ---------------------------------------------------------------- activations (issue 3)
-
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """``x if x > 0 else negative_slope * x``: keeps a small gradient for negative inputs."""
-    return _core.leaky_relu(input, float(negative_slope))
-
-
-def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """``x if x > 0 else a * x`` with a learnable slope a: one shared (weight of 1 element) or one
-    per channel (weight (C,), channels on dim 1). He et al. 2015."""
-    return _core.prelu(input, weight)
-
-
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``x if x > 0 else alpha * (exp(x) - 1)`` (Clevert et al. 2015): negative outputs push the
-    mean activation towards zero."""
-    return _core.elu(input, float(alpha))
-
-
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """``x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))`` (exact, default) or, with
-    ``approximate='tanh'``, ``x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
-    return _core.gelu(input, approximate)
-
-
-def silu(input: Tensor) -> Tensor:
-    """``x * sigmoid(x)`` (SiLU / Swish)."""
-    return _core.silu(input)
-
-
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """``log(1 + exp(beta x)) / beta``, a smooth ReLU; linear where ``beta x > threshold``."""
-    return _core.softplus(input, float(beta), float(threshold))
-
+# ---------------------------------------------------------------- maxout
 
 def maxout(input: Tensor, k: int, dim: int = 1) -> Tensor:
     """Maxout's max (Goodfellow et al. 2013): along ``dim``, the maximum of each group of ``k``
@@ -249,7 +202,7 @@ def maxout(input: Tensor, k: int, dim: int = 1) -> Tensor:
     return _core.maxout(input, int(k), int(dim))
 
 
-# ---------------------------------------------------------------- dropout family (issue 3)
+# ---------------------------------------------------------------- dropout family
 
 def _check_p(p: float, op: str) -> float:
     p = float(p)
@@ -293,7 +246,7 @@ def stochastic_depth(input: Tensor, p: float, mode: str = "row", training: bool 
     return _core.mul(input, mask)
 
 
-# ---------------------------------------------------------------- losses (issue 3)
+# ---------------------------------------------------------------- losses
 
 def nll_loss(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
