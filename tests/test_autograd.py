@@ -223,3 +223,54 @@ def test_backward_frees_the_saved_tensors_even_while_the_graph_is_referenced():
     y.backward()
     # y still references the graph, but its saved tensors are gone: only x.grad remains
     assert live() - start <= 8 * n * 1.125 + 4096  # the allocator rounds sizes up by at most 1/8
+
+
+# ---------------------------------------------------------------- gradients entering the graph are checked
+
+@pytest.mark.parametrize("replacement,pattern", [
+    (lambda g: xgrad.ones(5), r"hook 0 on the output of 'mul'.*shape \(5,\), expected float32 of shape \(2,\)"),
+    (lambda g: xgrad.ones(2, 2), r"shape \(2, 2\), expected float32 of shape \(2,\)"),
+    (lambda g: xgrad.ones(2, dtype=xgrad.float64), r"float64 tensor .* expected float32"),
+    (lambda g: xgrad.ones(1000), r"shape \(1000,\)"),  # larger than the gradient: no out-of-bounds write
+], ids=["fewer-elements", "other-rank", "other-dtype", "more-elements"])
+def test_hook_returning_another_shape_or_dtype_is_refused(replacement, pattern):
+    x = leaf([1.0, 2.0], dtype=xgrad.float32)
+    y = x * 3.0
+    y.register_hook(replacement)
+    with pytest.raises(ValueError, match=pattern):
+        y.sum().backward()
+    assert x.grad is None
+
+
+def test_a_backward_returning_fewer_gradients_than_inputs_is_refused():
+    x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    out = xgrad.tensor([3.0, 8.0])
+    xgrad._core.attach_function(out, "two_inputs", [x, w], lambda g: [g])
+    with pytest.raises(RuntimeError, match=r"backward of 'two_inputs' returned 1 gradients for its 2 inputs"):
+        out.sum().backward()
+
+
+def test_a_backward_returning_a_gradient_of_another_shape_is_refused():
+    x = leaf([1.0, 2.0])
+    out = xgrad.tensor([2.0, 4.0])
+    xgrad._core.attach_function(out, "bad_shape", [x], lambda g: [xgrad.ones(3)])
+    with pytest.raises(ValueError, match=r"'bad_shape' returned for its input 0 .* shape \(3,\), expected .*\(2,\)"):
+        out.sum().backward()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("with_weight,with_bias", [(False, False), (True, False), (False, True), (True, True)])
+def test_normalisation_backward_returns_one_gradient_per_input(with_weight, with_bias):
+    """layer_norm and batch_norm without a weight or bias once returned gradients for inputs they did not
+    have; the engine now refuses that, so each combination must backward cleanly."""
+    rng = np.random.default_rng(0)
+    x = xgrad.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = xgrad.tensor(rng.standard_normal(3), requires_grad=True) if with_weight else None
+    b = xgrad.tensor(rng.standard_normal(3), requires_grad=True) if with_bias else None
+    F = xgrad.nn.functional
+    for out in (F.layer_norm(x, (3,), w, b), F.batch_norm(x, None, None, w, b, training=True)):
+        (out * out).sum().backward()
+    assert x.grad is not None and tuple(x.grad.shape) == (4, 3)
+    for p in (w, b):
+        if p is not None:
+            assert tuple(p.grad.shape) == (3,) and np.all(np.isfinite(p.grad.numpy()))

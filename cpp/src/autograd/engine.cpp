@@ -1,3 +1,6 @@
+// Reverse-mode differentiation over the graph of Nodes (node.hpp). The engine rests on the tensor
+// layer and the kernels only: the arithmetic it needs (a copy, an accumulation, a cast, a fill of
+// ones) is the kernels', never a differentiable op's.
 #include "xgrad/autograd/engine.hpp"
 
 #include <cmath>
@@ -5,10 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "../kernels/elementwise.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
-#include "xgrad/ops/elementwise.hpp"
-#include "xgrad/ops/shape.hpp"
-#include "xgrad/ops/creation.hpp"
 
 namespace xgrad::autograd {
 namespace {
@@ -16,22 +17,26 @@ namespace {
 thread_local bool grad_enabled = true;
 bool anomaly_enabled = false;
 
-// The first gradient a leaf receives becomes its .grad; it must not alias a tensor the user or the
-// graph still holds, because later accumulation adds into it in place.
-Tensor owned_copy(const Tensor& g) {
-    if (g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
-        g.offset() == 0 && !g.requires_grad())
-        return g;
-    return ops::contiguous_copy(g);
+// The one accumulation path: the first gradient a tensor receives becomes its .grad (a private
+// copy unless nothing else can reach it, since later gradients are added into it in place); later
+// ones are added.
+void accumulate(std::shared_ptr<TensorImpl>& slot, const Tensor& g) {
+    if (slot) {
+        kernels::binary_inplace(kernels::BinaryOp::add, Tensor(slot), g);
+        return;
+    }
+    const bool sole_owner = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
+                            g.offset() == 0 && !g.requires_grad();
+    slot = (sole_owner ? g : kernels::copy(g, g.dtype())).impl_ptr();
 }
 
-void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g) {
-    if (!leaf->grad) {
-        leaf->grad = owned_copy(g).impl_ptr();
-    } else {
-        Tensor existing(leaf->grad);
-        ops::add_(existing, g);
-    }
+// A gradient must have the shape and dtype of the tensor it is the gradient of.
+void check_gradient(const Tensor& g, const Shape& shape, DType dtype, const std::string& what) {
+    if (g.shape() == shape && g.dtype() == dtype) return;
+    std::ostringstream os;
+    os << "backward: " << what << " is a " << dtype_name(g.dtype()) << " tensor of shape " << shape_str(g.shape())
+       << ", expected " << dtype_name(dtype) << " of shape " << shape_str(shape);
+    throw ValueError(os.str());
 }
 
 // Nodes reachable from `root` in an order where each node comes before the nodes it feeds.
@@ -89,6 +94,8 @@ void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, Ba
                 edge.node = t.grad_fn();
             else
                 edge.leaf = t.impl_ptr();
+            edge.shape = t.shape();
+            edge.dtype = t.dtype();
         }
         node->inputs.push_back(std::move(edge));
     }
@@ -98,7 +105,7 @@ void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, Ba
 
 void check_finite(const Tensor& t, const char* op, const char* what) {
     bool finite = XGRAD_DISPATCH(t.dtype(), [&] {
-        Tensor c = t.is_contiguous() ? t : ops::contiguous_copy(t);
+        Tensor c = t.is_contiguous() ? t : kernels::copy(t, t.dtype());
         const scalar_t* p = c.data<scalar_t>();
         for (int64_t i = 0, n = c.numel(); i < n; ++i)
             if (!std::isfinite(p[i])) return false;
@@ -141,18 +148,19 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
                << shape_str(root.shape()) << ", pass a gradient of that shape";
             throw std::runtime_error(os.str());
         }
-        grad = ops::ones_like(root);
+        grad = Tensor::empty(root.shape(), root.dtype());
+        kernels::fill(grad, 1.0);
     } else if (grad.shape() != root.shape()) {
         std::ostringstream os;
         os << "backward: gradient has shape " << shape_str(grad.shape())
            << " but the tensor has shape " << shape_str(root.shape());
         throw ValueError(os.str());
     }
-    if (grad.dtype() != root.dtype()) grad = ops::to_dtype(grad, root.dtype());
+    if (grad.dtype() != root.dtype()) grad = kernels::copy(grad, root.dtype());
 
     NoGradGuard no_grad;  // gradients are plain tensors, not part of a new graph
     if (root.is_leaf()) {
-        accumulate_into_leaf(root.impl(), grad);
+        accumulate(root.impl()->grad, grad);
         return;
     }
 
@@ -172,32 +180,34 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
         Tensor g = std::move(it->second);
         pending.erase(it);
 
-        for (auto& hook : node->hooks) {
-            Tensor replaced = hook(g);
-            if (replaced.defined()) g = replaced;
+        for (size_t h = 0; h < node->hooks.size(); ++h) {
+            Tensor replaced = node->hooks[h](g);
+            if (!replaced.defined()) continue;
+            check_gradient(replaced, node->output_shape, node->output_dtype,
+                           "hook " + std::to_string(h) + " on the output of '" + node->name + "' returned a gradient that");
+            g = replaced;
         }
-        if (auto retained = node->retained_output.lock()) {
-            if (!retained->grad)
-                retained->grad = owned_copy(g).impl_ptr();
-            else {
-                Tensor existing(retained->grad);
-                ops::add_(existing, g);
-            }
-        }
+        if (auto retained = node->retained_output.lock()) accumulate(retained->grad, g);
 
         std::vector<Tensor> input_grads = node->backward(g);
-        if (anomaly_enabled)
-            for (const Tensor& ig : input_grads)
-                if (ig.defined()) check_finite(ig, node->name.c_str(), "gradient");
-        for (size_t i = 0; i < node->inputs.size() && i < input_grads.size(); ++i) {
+        if (input_grads.size() != node->inputs.size()) {
+            std::ostringstream os;
+            os << "backward: the backward of '" << node->name << "' returned " << input_grads.size()
+               << " gradients for its " << node->inputs.size() << " inputs";
+            throw std::runtime_error(os.str());
+        }
+        for (size_t i = 0; i < node->inputs.size(); ++i) {
             const Edge& edge = node->inputs[i];
             const Tensor& ig = input_grads[i];
             if (!edge.active() || !ig.defined()) continue;
+            check_gradient(ig, edge.shape, edge.dtype,
+                           "the gradient that '" + node->name + "' returned for its input " + std::to_string(i));
+            if (anomaly_enabled) check_finite(ig, node->name.c_str(), "gradient");
             if (edge.leaf) {
-                accumulate_into_leaf(edge.leaf.get(), ig);
+                accumulate(edge.leaf->grad, ig);
             } else {
                 auto [slot, inserted] = pending.try_emplace(edge.node.get(), ig);
-                if (!inserted) slot->second = ops::add(slot->second, ig);
+                if (!inserted) slot->second = kernels::binary(kernels::BinaryOp::add, slot->second, ig);
             }
         }
         if (!retain_graph) {

@@ -165,9 +165,11 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair
     if (b.defined()) inputs.push_back(b);
     if (needs_grad(inputs)) {
         bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
-        autograd::attach(out, "conv2d", inputs, [xc = saved(xc), wc = saved(wc), p, gx, gw, gb](const Tensor& g_in) {
+        const size_t n_inputs = inputs.size();
+        autograd::attach(out, "conv2d", inputs, [xc = saved(xc), wc = saved(wc), p, gx, gw, gb,
+                                                 n_inputs](const Tensor& g_in) {
             Tensor g = g_in.is_contiguous() ? g_in : contiguous_copy(g_in);
-            Grads grads(3);
+            Grads grads(n_inputs);  // x, w, and the bias when there is one
             const DType dt = xc.dtype();
             if (gx) grads[0] = Tensor::empty(xc.shape(), dt);
             if (gw) grads[1] = Tensor::empty(wc.shape(), dt);

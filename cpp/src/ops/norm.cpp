@@ -170,10 +170,10 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
     if (a.b.defined()) inputs.push_back(a.b);
     if (needs_grad(inputs)) {
         const bool gx = a.x.requires_grad(), gw = a.w.defined() && a.w.requires_grad(),
-                   gb = a.b.defined() && a.b.requires_grad(), has_w = a.w.defined();
+                   gb = a.b.defined() && a.b.requires_grad(), has_w = a.w.defined(), has_b = a.b.defined();
         autograd::attach(out, "batch_norm", inputs,
                          [xc = saved(a.xc), wc = a.wc.defined() ? saved(a.wc) : Tensor(), mean, invstd, N, C, S,
-                          training, gx, gw, gb, has_w](const Tensor& g_in) {
+                          training, gx, gw, gb, has_w, has_b](const Tensor& g_in) {
             Tensor g = contiguous_of(g_in);
             const DType dt = xc.dtype();
             Tensor dx = gx ? Tensor::empty(xc.shape(), dt) : Tensor();
@@ -222,8 +222,10 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
                     }
                 }
             });
-            if (has_w) return Grads{dx, dw, db};
-            return Grads{dx, db};  // without a weight the bias (if any) is input 1
+            Grads grads{dx};  // one per input: x, then the weight and the bias where given
+            if (has_w) grads.push_back(dw);
+            if (has_b) grads.push_back(db);
+            return grads;
         });
     }
     return out;
@@ -337,8 +339,10 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
                     }
                 }
             });
-            if (has_w) return Grads{dx, dw, db};
-            return Grads{dx, db};
+            Grads grads{dx};  // one per input: x, then the weight and the bias where given
+            if (has_w) grads.push_back(dw);
+            if (has_b) grads.push_back(db);
+            return grads;
         });
     }
     return out;

@@ -17,6 +17,8 @@ namespace xgrad::autograd {
 struct Edge {
     std::shared_ptr<Node> node;         // the input's grad_fn, for a non-leaf input
     std::shared_ptr<TensorImpl> leaf;   // the input itself, for a leaf that requires grad
+    Shape shape;                        // the input's shape and dtype: its gradient must have them
+    DType dtype = DType::float32;
     bool active() const { return node || leaf; }
 };
 
@@ -27,11 +29,11 @@ struct Node {
     std::string name;               // the op's name, used in error messages and anomaly reports
     std::vector<Edge> inputs;       // one per op input, inactive where no gradient is needed
     BackwardFn backward;            // captures what the op saved; reset when the graph is freed
-    Shape output_shape;             // to check a user-supplied gradient
+    Shape output_shape;             // what a hook's replacement gradient must have
     DType output_dtype = DType::float32;
     std::weak_ptr<TensorImpl> retained_output;  // set by retain_grad() on a non-leaf output
     std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
-    bool freed = false;
+    bool freed = false;             // backward ran without retain_graph: `backward` is gone
 };
 
 // True if any input needs a gradient and grad mode is on: only then does an op record a node.

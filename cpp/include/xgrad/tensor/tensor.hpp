@@ -31,7 +31,7 @@ struct TensorImpl {
     bool requires_grad = false;
     std::shared_ptr<TensorImpl> grad;
     std::shared_ptr<autograd::Node> grad_fn;
-    // Bumped by every in-place write, so backward can refuse data changed after it was saved.
+    // Bumped by every in-place write (kernels' copy_into, fill, binary_inplace; optimizer steps).
     std::shared_ptr<uint64_t> version = std::make_shared<uint64_t>(0);
 };
 
