@@ -274,3 +274,17 @@ def test_normalisation_backward_returns_one_gradient_per_input(with_weight, with
     for p in (w, b):
         if p is not None:
             assert tuple(p.grad.shape) == (3,) and np.all(np.isfinite(p.grad.numpy()))
+
+
+@pytest.mark.parametrize("grad,pattern", [
+    (lambda: xgrad.ones(3, dtype=xgrad.float64), r"gradient of shape \(3,\) to a float64 tensor of shape \(2,\)"),
+    (lambda: xgrad.ones(2, 1, dtype=xgrad.float64), r"shape \(2, 1\)"),
+    (lambda: xgrad.ones(2, dtype=xgrad.float32), r"assigned a float32 gradient .* to a float64 tensor"),
+], ids=["other-size", "other-rank", "other-dtype"])
+def test_assigning_grad_of_another_shape_or_dtype_is_refused(grad, pattern):
+    x = leaf([1.0, 2.0])
+    with pytest.raises(ValueError, match=pattern):
+        x.grad = grad()
+    assert x.grad is None
+    x.grad = xgrad.ones(2, dtype=xgrad.float64)  # the right shape and dtype is accepted
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])

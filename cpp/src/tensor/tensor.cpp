@@ -83,4 +83,15 @@ int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {
     return axis < 0 ? axis + ndim : axis;
 }
 
+void Tensor::set_grad(const Tensor& g) {
+    if (g.defined() && (g.shape() != shape() || g.dtype() != dtype())) {
+        std::ostringstream os;
+        os << "grad: assigned a " << dtype_name(g.dtype()) << " gradient of shape " << shape_str(g.shape())
+           << " to a " << dtype_name(dtype()) << " tensor of shape " << shape_str(shape())
+           << "; a gradient has the shape and dtype of its tensor";
+        throw ValueError(os.str());
+    }
+    impl_->grad = g.impl_ptr();
+}
+
 }  // namespace xgrad

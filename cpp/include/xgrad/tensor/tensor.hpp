@@ -77,7 +77,8 @@ public:
     // Marks a leaf as requiring grad; refuses non-leaf tensors, as PyTorch does.
     void set_requires_grad(bool flag);
     Tensor grad() const { return Tensor(impl_->grad); }
-    void set_grad(const Tensor& g) { impl_->grad = g.impl_ptr(); }
+    // Assigns .grad (undefined clears it); ValueError unless g has this tensor's shape and dtype.
+    void set_grad(const Tensor& g);
     const std::shared_ptr<autograd::Node>& grad_fn() const { return impl_->grad_fn; }
     bool is_leaf() const { return !impl_->grad_fn; }
     uint64_t version() const { return *impl_->version; }
