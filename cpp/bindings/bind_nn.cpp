@@ -1,4 +1,5 @@
-// Layers' ops (convolution, pooling, normalisation, activations, dropout, losses): one line each.
+// Layers' ops outside the registry (convolution, pooling, normalisation, maxout, dropout masks,
+// losses): one line each.
 // Python (xgrad.nn.functional) normalises arguments (ints to pairs, defaults) before calling.
 #include <pybind11/stl.h>
 
@@ -51,6 +52,10 @@ void bind_nn(py::module_& m) {
 
     // losses (targets as class indices: an int array, list or tensor of whole numbers)
     using ops::parse_reduction;
+    m.def("cross_entropy", [](T logits, const py::object& targets, const std::string& reduction) {
+        return ops::cross_entropy(logits, class_indices(targets, "cross_entropy"),
+                                  parse_reduction(reduction, "cross_entropy"));
+    });
     m.def("cross_entropy_ext", [](T x, const py::object& t, const std::string& r, OptT w, double smoothing, int64_t ignore) {
         return ops::cross_entropy(x, class_indices(t, "cross_entropy"), parse_reduction(r, "cross_entropy"), opt(w),
                                   smoothing, ignore);

@@ -1,16 +1,14 @@
-// Differentiable ops: one line each. Argument normalisation (dim/axis aliases, index parsing)
-// lives in the Python package.
+// The core's ops outside the registry (arithmetic with scalars, comparisons, in-place updates,
+// reductions, shape and indexing, matrix products): one line each. Argument normalisation
+// (dim/axis aliases, index parsing) lives in the Python package (xgrad/_tensor/ops.py).
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
-#include "numpy_interop.hpp"
 #include "xgrad/ops/creation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
-#include "xgrad/ops/loss.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
-#include "xgrad/ops/softmax.hpp"
 
 namespace xgrad::bindings {
 
@@ -77,10 +75,6 @@ void bind_ops(py::module_& m) {
     m.def("matmul", &matmul, heavy);
     m.def("linear", [](T x, T w, const std::optional<Tensor>& b) { return linear(x, w, b ? *b : Tensor()); }, heavy);
 
-    // softmax and losses
-    m.def("cross_entropy", [](T logits, const py::object& targets, const std::string& reduction) {
-        return cross_entropy(logits, class_indices(targets, "cross_entropy"), parse_reduction(reduction, "cross_entropy"));
-    });
 }
 
 }  // namespace xgrad::bindings

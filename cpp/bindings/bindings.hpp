@@ -12,7 +12,7 @@ void bind_autograd(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_registered_ops(py::module_& m);
 void bind_optim(py::module_& m);
-void bind_kernels(py::module_& m);
+void bind_backend(py::module_& m);
 void bind_nn(py::module_& m);
 void bind_data(py::module_& m);
 

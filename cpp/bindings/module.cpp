@@ -22,7 +22,7 @@ PYBIND11_MODULE(_core, m) {
     xgrad::bindings::bind_ops(m);
     xgrad::bindings::bind_registered_ops(m);
     xgrad::bindings::bind_optim(m);
-    xgrad::bindings::bind_kernels(m);
+    xgrad::bindings::bind_backend(m);
     xgrad::bindings::bind_nn(m);
     xgrad::bindings::bind_data(m);
 }

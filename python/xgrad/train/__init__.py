@@ -5,7 +5,7 @@
     plt.plot(history.loss)
 """
 from .callback import Callback
-from .callbacks import EarlyStopping, TerminateOnNaN
+from .stopping import EarlyStopping, TerminateOnNaN
 from .history import History
 from .trainer import Trainer, fit, predict
 

@@ -21,7 +21,6 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int64_t>& targets, 
 Tensor cross_entropy(const Tensor& logits, const std::vector<int64_t>& targets, Reduction reduction,
                      const Tensor& weight, double label_smoothing, int64_t ignore_index);
 
-// ---- losses of issue 3 (loss_nn.cpp)
 // Checks input (N, C) and the N targets (in [0, C) or ignore_index); the class weights as doubles
 // (all 1 when weight is undefined). ValueError naming `op` otherwise.
 std::vector<double> class_weights(const char* op, const Tensor& input, const std::vector<int64_t>& targets,

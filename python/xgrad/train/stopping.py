@@ -1,4 +1,4 @@
-"""Ready-made callbacks of the training loop."""
+"""Callbacks that end training: EarlyStopping (no improvement for `patience` epochs) and TerminateOnNaN."""
 from __future__ import annotations
 
 import math

@@ -5,7 +5,7 @@
 
 namespace xgrad::bindings {
 
-void bind_kernels(py::module_& m) {
+void bind_backend(py::module_& m) {
     m.def("blas_corename", &kernels::blas_corename);
     m.def("blas_num_threads", &kernels::blas_num_threads);
     m.def("set_blas_num_threads", &kernels::set_blas_num_threads, py::arg("n"));
