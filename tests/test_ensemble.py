@@ -255,3 +255,14 @@ def test_checkpoint_ensemble_reads_each_file_once(tmp_path, monkeypatch):
         saved = xgrad.train.checkpoint.read(str(p))[0] if "epoch" in p.name else xgrad.load(p)
         for k in state:
             np.testing.assert_array_equal(state[k], saved[k])
+
+
+def test_moving_average_state_of_another_model_is_refused_with_the_module_check():
+    ema = xgrad.ensemble.ExponentialMovingAverage(nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Linear(7, 3)))
+    other = xgrad.ensemble.ExponentialMovingAverage(nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 3)))
+    with pytest.raises(ValueError, match=r"0\.weight: shape \(4, 5\) in the averaged state, \(7, 5\) in the model"):
+        ema.load_state_dict(other.state_dict())
+    state = other.state_dict()
+    del state["shadow"]["2.bias"]
+    with pytest.raises(ValueError, match=r"2\.bias: missing from the averaged state"):
+        other.load_state_dict(state)

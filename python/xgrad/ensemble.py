@@ -219,14 +219,12 @@ class CheckpointEnsemble(_StateEnsemble):
         self.paths = [os.fspath(p) for p in paths]
         if not self.paths:
             raise ValueError("CheckpointEnsemble: got an empty list of checkpoint files")
-        own = model.state_dict()
         self.states = []
         for p in self.paths:
             state = _ckpt.model_state(_load(p))
-            problems = [k for k in own if k not in state or state[k].shape != own[k].shape
-                        or state[k].dtype != own[k].dtype]
-            if problems or set(state) - set(own):
-                model.load_state_dict(state)  # raises, listing every difference
+            problems = model.state_dict_differences(state)
+            if problems:
+                raise ValueError(f"CheckpointEnsemble: {p} does not fit the model:\n  " + "\n  ".join(problems))
             self.states.append(state)
 
     def __repr__(self) -> str:
@@ -292,11 +290,10 @@ class ExponentialMovingAverage(Callback):
         """Restore what ``state_dict`` returned; names and shapes must match the model."""
         shadow = state["shadow"]
         own = _copy_state(self.model)
-        diff = sorted(set(own) ^ set(shadow))
-        bad = [k for k in own if k in shadow and np.shape(shadow[k]) != own[k].shape]
-        if diff or bad:
-            raise ValueError(f"ExponentialMovingAverage.load_state_dict: the state does not match the model "
-                             f"(names differing: {diff}; shapes differing: {bad})")
+        problems = self.model.state_dict_differences(shadow, source="the averaged state")
+        if problems:
+            raise ValueError("ExponentialMovingAverage.load_state_dict: the state does not match the model:\n  "
+                             + "\n  ".join(problems))
         self.decay = float(state["decay"])
         self.num_updates = int(state["num_updates"])
         self.shadow = OrderedDict((k, np.array(shadow[k], dtype=own[k].dtype, copy=True)) for k in own)
