@@ -363,7 +363,7 @@ def test_trace_equals_the_tensor_optimizer(name, kwargs):
     start = (-1.2, 1.0)
     path, losses = xgrad.optim.trace(name, "rosenbrock", start, 60, **kwargs)
     assert path.shape == (61, 2) and losses.shape == (61,)
-    cls = xgrad.optim.playground.OPTIMIZERS[name]
+    cls = xgrad.optim.playground.optimizers()[name]
     p = xgrad.tensor(np.array(start), requires_grad=True)
     opt = cls([p], **kwargs)
     points = [np.array(start)]

@@ -11,31 +11,33 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Type, Union
 import numpy as np
 
 from .. import _core
-from .adadelta import Adadelta
-from .adagrad import Adagrad
-from .adam import Adam, AdamW
-from .nadam import NAdam
-from .newton import Newton
-from .optimizer import Optimizer
-from .rmsprop import RMSprop
-from .sgd import SGD
-
-OPTIMIZERS: Dict[str, Type[Optimizer]] = {
-    "sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adadelta": Adadelta, "adam": Adam, "adamw": AdamW,
-    "nadam": NAdam, "newton": Newton,
-}
+from .optimizer import Optimizer, RuleOptimizer
 
 #: The test functions (name -> formula): bowl, aiedu, rosenbrock, beale, himmelblau, saddle.
 FUNCTIONS: Dict[str, str] = {name: _core.playground_formula(name) for name in _core.playground_functions()}
+
+
+def optimizers() -> Dict[str, Type[RuleOptimizer]]:
+    """The optimizers the playground runs, by rule name (``"sgd"``, ``"adam"``, ``"newton"``, ...):
+    every optimizer class built on a rule the core can trace."""
+    found: Dict[str, Type[RuleOptimizer]] = {}
+    pending = list(RuleOptimizer.__subclasses__())
+    while pending:
+        cls = pending.pop(0)
+        pending.extend(cls.__subclasses__())
+        if cls.__dict__.get("_rule") and cls._spec["trace"]:
+            found.setdefault(cls._rule, cls)
+    return found
 
 
 def _optimizer_class(optimizer: Union[str, Type[Optimizer]]) -> Type[Optimizer]:
     if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
         cls = optimizer
     else:
-        cls = OPTIMIZERS.get(str(optimizer).lower())
+        known = optimizers()
+        cls = known.get(str(optimizer).lower())
         if cls is None:
-            raise ValueError(f"trace: unknown optimizer {optimizer!r} (expected one of {', '.join(OPTIMIZERS)})")
+            raise ValueError(f"trace: unknown optimizer {optimizer!r} (expected one of {', '.join(known)})")
     if cls._rule is None:
         raise ValueError(f"trace: {cls.__name__} is not available in the 2-D playground")
     return cls
