@@ -39,6 +39,8 @@ CASES = [
     ("Adam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True)),
     ("AdamW", dict(lr=0.05)),
     ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True, betas=(0.5, 0.9))),
+    ("Adamax", dict(lr=0.05)),
+    ("Adamax", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
     ("NAdam", dict(lr=0.05)),
     ("NAdam", dict(lr=0.05, weight_decay=0.1, momentum_decay=0.01)),
     ("NAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True)),
@@ -46,7 +48,7 @@ CASES = [
 
 # State entries whose names and meaning agree in both libraries.
 STATE_KEYS = ["momentum_buffer", "sum", "square_avg", "grad_avg", "acc_delta", "exp_avg", "exp_avg_sq",
-              "max_exp_avg_sq"]
+              "max_exp_avg_sq", "exp_inf"]
 
 
 @pytest.fixture(autouse=True)
