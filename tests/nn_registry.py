@@ -1,8 +1,9 @@
-"""Registry rows for the layers' functional ops of issue 3 (convolution, pooling, normalisation,
-activations, dropout, losses). op_registry.py appends NN_OPS to OPS, so test_ops.py runs every
-row through forward vs NumPy (float32 and float64), float64 gradcheck, strided (non-contiguous)
-inputs and forward + gradients vs PyTorch. The NumPy references below are written independently
-of the C++ kernels (direct loops or slicing, no im2col)."""
+"""Registry rows for the layers' functional ops (convolution, pooling, normalisation, maxout,
+losses). test_ops.py runs every row of NN_OPS, as of op_registry.OPS, through forward vs NumPy
+(float32 and float64), float64 gradcheck, strided (non-contiguous) inputs and forward + gradients
+vs PyTorch. The activations registered in the core (relu, leaky_relu, gelu, prelu, ...) get
+generated rows in op_registry.py. The NumPy references below are written independently of the C++
+kernels (direct loops or slicing, no im2col)."""
 from __future__ import annotations
 
 from typing import List
@@ -11,7 +12,7 @@ import numpy as np
 
 import xgrad
 import xgrad.nn.functional as F
-from op_registry import OpCase
+from op_cases import LABELS, OpCase, np_log_softmax
 
 
 def _torch():
@@ -149,31 +150,12 @@ def _bn_eval_torch(x, w, b):
     return _tf().batch_norm(x, t.tensor(rm, dtype=x.dtype), t.tensor(rv, dtype=x.dtype), w, b, training=False)
 
 
-def _np_erf(x):
-    from math import erf
-    return np.vectorize(erf)(x)
-
-
-def np_gelu(x):
-    return 0.5 * x * (1 + _np_erf(x / np.sqrt(2)))
-
-
-def np_gelu_tanh(x):
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
-
-
-def np_prelu(x, w):
-    a = w.reshape((1, -1) + (1,) * (x.ndim - 2)) if w.size > 1 else w.reshape(())
-    return np.where(x > 0, x, a * x)
-
-
 def np_maxout(x, k, dim):
     shape = list(x.shape)
     shape[dim:dim + 1] = [shape[dim] // k, k]
     return x.reshape(shape).max(dim + 1)
 
 
-Y5 = np.array([2, 0, 3, 1, 3])
 CW = np.array([1.0, 2.0, 0.5, 1.5])
 
 
@@ -185,30 +167,30 @@ def _tt(a, like):
     return _torch().tensor(a, dtype=like.dtype)
 
 
-def np_log_softmax(x):
-    m = x.max(1, keepdims=True)
-    return x - m - np.log(np.exp(x - m).sum(1, keepdims=True))
-
-
 def np_ce(x, w=None, eps=0.0, reduction="mean"):
-    y = Y5[:len(x)]
+    y = LABELS[:len(x)]
     w = np.ones(x.shape[1]) if w is None else w
-    lp = np_log_softmax(x)
+    lp = np_log_softmax(x, 1)
     C = x.shape[1]
     per = -(1 - eps) * w[y] * lp[np.arange(len(x)), y] - eps / C * (lp * w).sum(1)
     return per.sum() / w[y].sum() if reduction == "mean" else per.sum() if reduction == "sum" else per
 
 
+def np_nll(x, w=CW):
+    y = LABELS[:len(x)]
+    return -(w[y] * x[np.arange(len(x)), y]).sum() / w[y].sum()
+
+
 def np_multi_margin(x, p=1, margin=1.0):
-    y = Y5[:len(x)]
+    y = LABELS[:len(x)]
     h = np.maximum(0, margin - x[np.arange(len(x)), y][:, None] + x)
     h[np.arange(len(x)), y] = 0
     return (h ** p).sum(1).mean() / x.shape[1]
 
 
 def np_focal(x, gamma, alpha=None):
-    y = Y5[:len(x)]
-    lpt = np_log_softmax(x)[np.arange(len(x)), y]
+    y = LABELS[:len(x)]
+    lpt = np_log_softmax(x, 1)[np.arange(len(x)), y]
     a = 1.0 if alpha is None else np.asarray(alpha)[y]
     return (-a * (1 - np.exp(lpt)) ** gamma * lpt).mean()
 
@@ -293,60 +275,41 @@ NN_OPS: List[OpCase] = [
     OpCase("instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
            lambda x, w, b: np_group_norm(x, x.shape[1], w, b), [((2, 3, 4, 5), (3,), (3,)), ((1, 2, 3, 3), (2,), (2,))],
            same_in_torch=False, torch_fn=lambda x, w, b: _tf().instance_norm(x, weight=w, bias=b), rtol32=1e-4),
-    # activations (inputs away from the kinks at 0 where the derivative jumps)
-    OpCase("leaky_relu", lambda x: F.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x), [((3, 4),), ((2, 3, 5),)],
-           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x: _tf().leaky_relu(x, 0.1)),
-    OpCase("elu", lambda x: F.elu(x, 1.3), lambda x: np.where(x > 0, x, 1.3 * np.expm1(x)), [((3, 4),)],
-           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x: _tf().elu(x, 1.3)),
-    OpCase("gelu", lambda x: F.gelu(x), np_gelu, [((3, 4),), ((2, 3, 5),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().gelu(x)),
-    OpCase("gelu_tanh", lambda x: F.gelu(x, approximate="tanh"), np_gelu_tanh, [((3, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().gelu(x, approximate="tanh")),
-    OpCase("silu", lambda x: F.silu(x), lambda x: x / (1 + np.exp(-x)), [((3, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().silu(x)),
-    OpCase("softplus", lambda x: F.softplus(x), lambda x: np.log1p(np.exp(x)), [((3, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().softplus(x)),
-    OpCase("softplus_beta", lambda x: F.softplus(x * 5, beta=2.0, threshold=3.0),
-           lambda x: np.where(10 * x > 3, 5 * x, np.log1p(np.exp(10 * x)) / 2), [((4, 5),)], domain="away_from_zero",
-           same_in_torch=False, torch_fn=lambda x: _tf().softplus(x * 5, beta=2.0, threshold=3.0)),
-    OpCase("prelu_shared", lambda x, w: F.prelu(x, w), np_prelu, [((3, 4), (1,)), ((2, 3, 2, 2), (1,))],
-           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x, w: _tf().prelu(x, w)),
-    OpCase("prelu_per_channel", lambda x, w: F.prelu(x, w), np_prelu, [((3, 4), (4,)), ((2, 3, 2, 5), (3,))],
-           domain="away_from_zero", same_in_torch=False, torch_fn=lambda x, w: _tf().prelu(x, w)),
+    # maxout (the pointwise activations are registered ops: op_registry.py generates their rows)
     OpCase("maxout", lambda x: F.maxout(x, 3, 1), lambda x: np_maxout(x, 3, 1), [((2, 6),), ((1, 9, 2),)],
            domain="distinct", same_in_torch=False,
            torch_fn=lambda x: x.reshape(x.shape[0], x.shape[1] // 3, 3, *x.shape[2:]).amax(2)),
     OpCase("maxout_last_dim", lambda x: F.maxout(x, 2, -1), lambda x: np_maxout(x, 2, x.ndim - 1), [((3, 8),)],
            domain="distinct", same_in_torch=False, torch_fn=lambda x: x.reshape(3, 4, 2).amax(-1)),
-    # losses (class targets Y5; regression/binary targets are the second input, so they get gradients too)
-    OpCase("cross_entropy_weighted", lambda x: F.cross_entropy(x, Y5[:len(x)], weight=_t(CW, x)),
+    # losses (class targets LABELS; regression/binary targets are the second input, so they get gradients too)
+    OpCase("cross_entropy_weighted", lambda x: F.cross_entropy(x, LABELS[:len(x)], weight=_t(CW, x)),
            lambda x: np_ce(x, CW), [((5, 4),), ((1, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x))),
-    OpCase("cross_entropy_label_smoothing", lambda x: F.cross_entropy(x, Y5[:len(x)], label_smoothing=0.2, reduction="sum"),
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(LABELS[:len(x)]), weight=_tt(CW, x))),
+    OpCase("cross_entropy_label_smoothing", lambda x: F.cross_entropy(x, LABELS[:len(x)], label_smoothing=0.2, reduction="sum"),
            lambda x: np_ce(x, None, 0.2, "sum"), [((5, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), label_smoothing=0.2, reduction="sum")),
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(LABELS[:len(x)]), label_smoothing=0.2, reduction="sum")),
     OpCase("cross_entropy_weighted_smoothing_none",
-           lambda x: F.cross_entropy(x, Y5[:len(x)], weight=_t(CW, x), label_smoothing=0.1, reduction="none"),
+           lambda x: F.cross_entropy(x, LABELS[:len(x)], weight=_t(CW, x), label_smoothing=0.1, reduction="none"),
            lambda x: np_ce(x, CW, 0.1, "none"), [((5, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x), label_smoothing=0.1,
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(LABELS[:len(x)]), weight=_tt(CW, x), label_smoothing=0.1,
                                                   reduction="none")),
-    OpCase("nll_loss", lambda x: F.nll_loss(x, Y5[:len(x)], weight=_t(CW, x)),
-           lambda x: -(CW[Y5] * x[np.arange(5), Y5]).sum() / CW[Y5].sum(), [((5, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().nll_loss(x, _torch().tensor(Y5[:len(x)]), weight=_tt(CW, x))),
-    OpCase("multi_margin_loss", lambda x: F.multi_margin_loss(x, Y5[:len(x)]), lambda x: np_multi_margin(x),
+    OpCase("nll_loss", lambda x: F.nll_loss(x, LABELS[:len(x)], weight=_t(CW, x)),
+           np_nll, [((5, 4),), ((2, 4),)], same_in_torch=False,
+           torch_fn=lambda x: _tf().nll_loss(x, _torch().tensor(LABELS[:len(x)]), weight=_tt(CW, x))),
+    OpCase("multi_margin_loss", lambda x: F.multi_margin_loss(x, LABELS[:len(x)]), lambda x: np_multi_margin(x),
            [((5, 4),), ((1, 4),)], domain="distinct", same_in_torch=False,
-           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(Y5[:len(x)]))),
-    OpCase("multi_margin_loss_squared", lambda x: F.multi_margin_loss(x, Y5[:len(x)], p=2, margin=0.5),
+           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(LABELS[:len(x)]))),
+    OpCase("multi_margin_loss_squared", lambda x: F.multi_margin_loss(x, LABELS[:len(x)], p=2, margin=0.5),
            lambda x: np_multi_margin(x, 2, 0.5), [((5, 4),)], domain="distinct", same_in_torch=False,
-           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(Y5[:len(x)]), p=2, margin=0.5)),
-    OpCase("focal_loss_gamma0_is_cross_entropy", lambda x: F.focal_loss(x, Y5[:len(x)], gamma=0.0),
+           torch_fn=lambda x: _tf().multi_margin_loss(x, _torch().tensor(LABELS[:len(x)]), p=2, margin=0.5)),
+    OpCase("focal_loss_gamma0_is_cross_entropy", lambda x: F.focal_loss(x, LABELS[:len(x)], gamma=0.0),
            lambda x: np_ce(x), [((5, 4),)], same_in_torch=False,
-           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(Y5[:len(x)]))),
-    OpCase("focal_loss", lambda x: F.focal_loss(x, Y5[:len(x)], alpha=[0.25, 0.5, 1.0, 2.0], gamma=2.0),
+           torch_fn=lambda x: _tf().cross_entropy(x, _torch().tensor(LABELS[:len(x)]))),
+    OpCase("focal_loss", lambda x: F.focal_loss(x, LABELS[:len(x)], alpha=[0.25, 0.5, 1.0, 2.0], gamma=2.0),
            lambda x: np_focal(x, 2.0, [0.25, 0.5, 1.0, 2.0]), [((5, 4),), ((1, 4),)], same_in_torch=False,
-           torch_fn=lambda x: (_tt(np.array([0.25, 0.5, 1.0, 2.0]), x)[Y5[:len(x)]]
-                               * (1 - _torch().softmax(x, 1)[range(len(x)), Y5[:len(x)]]) ** 2.0
-                               * -_torch().log_softmax(x, 1)[range(len(x)), Y5[:len(x)]]).mean()),
+           torch_fn=lambda x: (_tt(np.array([0.25, 0.5, 1.0, 2.0]), x)[LABELS[:len(x)]]
+                               * (1 - _torch().softmax(x, 1)[range(len(x)), LABELS[:len(x)]]) ** 2.0
+                               * -_torch().log_softmax(x, 1)[range(len(x)), LABELS[:len(x)]]).mean()),
     OpCase("l1_loss", lambda x, y: F.l1_loss(x, y), lambda x, y: np.abs(x - y).mean(), [((3, 4), (3, 4))],
            domain="distinct", same_in_torch=False, torch_fn=lambda x, y: _tf().l1_loss(x, y)),
     OpCase("mse_loss", lambda x, y: F.mse_loss(x, y, reduction="sum"), lambda x, y: ((x - y) ** 2).sum(),

@@ -1,69 +1,193 @@
 """One table of every differentiable op. Each row drives, in test_ops.py: forward vs NumPy in
 float32 and float64, float64 gradcheck, broadcasting cases, non-contiguous (strided view) inputs,
-and forward + gradient vs PyTorch where installed. Adding an op = adding one row here."""
+and forward + gradient vs PyTorch where installed.
+
+The ops registered in the core (``xgrad._tensor.registered.REGISTRY``: exp, relu, gelu, softmax,
+...) get their rows from their registration: the function Python sees (the Tensor method where
+the op is one), PyTorch's function of the same name with the same keyword arguments, inputs drawn
+from the registered domain; one row with the defaults, one per choice of a string parameter and
+one per entry of OTHER_VALUES. What the registry cannot say is written here, independently of the
+C++: the NumPy formula of each op (NUMPY_REFERENCE) and the shapes of tensor parameters
+(TENSOR_PARAMETERS). test_ops.py fails for a registered op without them.
+
+Everything else (arithmetic, reductions, shape, indexing, matmul, losses) is a hand-written row
+(HAND_WRITTEN); the layers' ops are in nn_registry.py."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+import functools
+import importlib
+from math import erf
+from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 
 import xgrad
+from op_cases import LABELS, OpCase, Shape, np_log_softmax, np_softmax
+from xgrad._tensor.registered import REGISTRY
 
-Shape = Tuple[int, ...]
-
-
-def _np_softmax(x, axis):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+# ---------------------------------------------------------------- registered ops
 
 
-def _np_log_softmax(x, axis):
-    m = x.max(axis=axis, keepdims=True)
-    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+def np_gelu(x, approximate="none"):
+    if approximate == "tanh":
+        return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + np.vectorize(erf)(x / np.sqrt(2)))
 
 
-LABELS = np.array([2, 0, 3, 1, 3])
+def np_softplus(x, beta=1.0, threshold=20.0):
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta)
+
+
+def np_prelu(x, weight):
+    a = weight.reshape((1, -1) + (1,) * (x.ndim - 2)) if weight.size > 1 else weight.reshape(())
+    return np.where(x > 0, x, a * x)
+
+
+#: The NumPy formula of every registered op, with its own defaults (a wrong default in the core
+#: fails the defaults row).
+NUMPY_REFERENCE: Dict[str, Callable[..., np.ndarray]] = {
+    "relu": lambda x: np.maximum(x, 0),
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "tanh": np.tanh,
+    "leaky_relu": lambda x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x),
+    "elu": lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x)),
+    "gelu": np_gelu,
+    "silu": lambda x: x / (1 + np.exp(-x)),
+    "softplus": np_softplus,
+    "prelu": np_prelu,
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "softmax": lambda x, dim=-1: np_softmax(x, dim),
+    "log_softmax": lambda x, dim=-1: np_log_softmax(x, dim),
+}
+
+#: The input shapes of every registered op.
+INPUT_SHAPES: List[Shape] = [(3, 4), (2, 3, 5)]
+
+#: Registered ops with tensor parameters: one dict per variant, giving each tensor parameter's
+#: shape as a function of the input's shape. A case per input shape and variant.
+TENSOR_PARAMETERS: Dict[str, List[Dict[str, Callable[[Shape], Shape]]]] = {
+    "prelu": [{"weight": lambda shape: (1,)},           # one slope shared by all channels
+              {"weight": lambda shape: (shape[1],)}],   # one per channel (dim 1)
+}
+
+#: Non-default values of numeric parameters: one more row each, beside the defaults row.
+OTHER_VALUES: Dict[str, List[Dict[str, Any]]] = {
+    "leaky_relu": [{"negative_slope": 0.1}],
+    "elu": [{"alpha": 1.3}],
+    "softplus": [{"beta": 2.0, "threshold": 1.0}],  # linear for x > 0.5: both branches are drawn
+    "softmax": [{"dim": 0}, {"dim": 1}],
+    "log_softmax": [{"dim": 0}, {"dim": 1}],
+}
+
+#: The registry's input domains as the draws of op_cases.draw.
+DOMAINS = {"real": "normal", "positive": "positive", "nonzero": "away_from_zero"}
+
+
+def tensor_parameters(entry: Dict[str, Any]) -> List[str]:
+    return [p["name"] for p in entry["params"] if p["kind"] == "tensor"]
+
+
+def variants(entry: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
+    """(row name, keyword arguments) of the rows of a registered op: its defaults (no keyword),
+    each choice of each string parameter, then each entry of OTHER_VALUES."""
+    name = entry["name"]
+    rows: List[Tuple[str, Dict[str, Any]]] = [(name, {})]
+    for p in entry["params"]:
+        rows += [(f"{name}_{p['name']}_{choice}", {p["name"]: choice}) for choice in p["choices"]]
+    for kwargs in OTHER_VALUES.get(name, []):
+        rows.append((name + "".join(f"_{k}_{v}" for k, v in kwargs.items()), dict(kwargs)))
+    return rows
+
+
+def keyword_defaults(entry: Dict[str, Any]) -> Dict[str, Any]:
+    """The registered defaults of the op's non-tensor parameters."""
+    return {p["name"]: p["default"] for p in entry["params"] if p["kind"] != "tensor"}
+
+
+def parameter_shapes(name: str, input_shape: Shape) -> List[Tuple[Shape, ...]]:
+    """The shapes of the op's tensor parameters for an input of `input_shape`, one tuple per
+    variant ([()] for an op without tensor parameters)."""
+    names = tensor_parameters(REGISTRY[name])
+    if not names:
+        return [()]
+    return [tuple(tuple(variant[p](input_shape)) for p in names) for variant in TENSOR_PARAMETERS[name]]
+
+
+def registered(name: str) -> Callable[..., Any]:
+    """Op `name` as Python sees it: the Tensor method where it is one, else xgrad.<name>, else
+    xgrad.nn.functional.<name>."""
+    entry = REGISTRY[name]
+    if entry["method"]:
+        return lambda x, *tensors, **kwargs: getattr(x, name)(*tensors, **kwargs)
+    if entry["function"]:
+        return getattr(xgrad, name)
+    return getattr(xgrad.nn.functional, name)
+
+
+def torch_function(qualified: str) -> Callable[..., Any]:
+    """The PyTorch function named `qualified` ("torch.nn.functional.gelu"); imports torch."""
+    root, *path = qualified.split(".")
+    return functools.reduce(getattr, path, importlib.import_module(root))
+
+
+def missing_from_tables() -> List[str]:
+    """What a registered op needs from this file and lacks: the messages of test_ops'
+    test_every_registered_op_has_its_rows."""
+    messages = []
+    for name, entry in REGISTRY.items():
+        if name not in NUMPY_REFERENCE:
+            messages.append(f"add a NumPy reference for '{name}' to tests/op_registry.py (NUMPY_REFERENCE)")
+        if tensor_parameters(entry) and name not in TENSOR_PARAMETERS:
+            messages.append(f"add the shapes of the tensor parameters of '{name}' "
+                            f"({', '.join(tensor_parameters(entry))}) to tests/op_registry.py (TENSOR_PARAMETERS)")
+        if entry["domain"] not in DOMAINS:
+            messages.append(f"map the domain {entry['domain']!r} of '{name}' to an input draw in "
+                            f"tests/op_registry.py (DOMAINS)")
+    return messages
+
+
+def _registered_row(entry: Dict[str, Any], row_name: str, kwargs: Dict[str, Any]) -> OpCase:
+    name = entry["name"]
+    call, reference = registered(name), NUMPY_REFERENCE[name]
+    torch_kwargs = {**keyword_defaults(entry), **kwargs}  # torch.softmax has no default dim
+
+    def fn(*tensors):
+        return call(*tensors, **kwargs)
+
+    def torch_fn(*tensors):
+        return torch_function(entry["torch"])(*tensors, **torch_kwargs)
+
+    shapes = [(shape,) + params for shape in INPUT_SHAPES for params in parameter_shapes(name, shape)]
+    return OpCase(row_name, fn, lambda *arrays: reference(*arrays, **kwargs), shapes,
+                  domain=DOMAINS[entry["domain"]], same_in_torch=False,
+                  torch_fn=torch_fn if entry["torch"] else None,
+                  no_torch="" if entry["torch"] else f"'{name}' is registered without a PyTorch name")
+
+
+def registered_rows() -> List[OpCase]:
+    """The rows of every registered op that has what it needs here (missing_from_tables)."""
+    rows = []
+    for name, entry in REGISTRY.items():
+        if name in NUMPY_REFERENCE and entry["domain"] in DOMAINS and (
+                not tensor_parameters(entry) or name in TENSOR_PARAMETERS):
+            rows += [_registered_row(entry, row_name, kwargs) for row_name, kwargs in variants(entry)]
+    return rows
+
+
+REGISTERED: List[OpCase] = registered_rows()
+
+# ---------------------------------------------------------------- hand-written rows
 
 
 def _np_cross_entropy(x):
-    lp = _np_log_softmax(x, 1)
-    return -lp[np.arange(len(x)), LABELS[: len(x)]].mean()
+    return -np_log_softmax(x, 1)[np.arange(len(x)), LABELS[: len(x)]].mean()
 
 
-@dataclass
-class OpCase:
-    """name: test id. fn: applied to xgrad tensors (and to torch tensors when torch_fn is None and
-    same_in_torch). reference: the NumPy reference on float64 arrays. shapes: one tuple of input
-    shapes per case (broadcasting cases included). domain: how inputs are drawn."""
-    name: str
-    fn: Callable[..., Any]
-    reference: Callable[..., np.ndarray]
-    shapes: List[Tuple[Shape, ...]]
-    domain: str = "normal"        # normal | positive | away_from_zero | distinct
-    grad: bool = True
-    same_in_torch: bool = True    # fn also works on torch tensors
-    torch_fn: Optional[Callable[..., Any]] = None
-    noncontiguous: bool = True    # also run on strided views
-    rtol32: float = 2e-5
-
-
-def draw(shape: Shape, domain: str, rng: np.random.Generator) -> np.ndarray:
-    if domain == "positive":
-        return rng.uniform(0.5, 2.0, size=shape)
-    if domain == "away_from_zero":  # kinks (relu, abs, clip, max) stay far from centred differences
-        return rng.uniform(0.2, 1.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
-    if domain == "distinct":  # no ties for max/min
-        n = int(np.prod(shape)) if shape else 1
-        return (rng.permutation(n).reshape(shape) * 0.1 + rng.uniform(0, 0.01, size=shape)).astype(np.float64)
-    return rng.standard_normal(shape)
-
-
-def _np_var(x, axis, ddof, keepdims=False):
-    return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
-
-
-OPS: List[OpCase] = [
+HAND_WRITTEN: List[OpCase] = [
     # arithmetic (tensor-tensor with broadcasting, tensor-scalar both sides)
     OpCase("add", lambda a, b: a + b, np.add, [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 4), (3, 1)), ((), (3,))]),
     OpCase("sub", lambda a, b: a - b, np.subtract, [((3, 4), (3, 4)), ((4,), (3, 4)), ((2, 3, 1), (1, 5))]),
@@ -78,21 +202,13 @@ OPS: List[OpCase] = [
     OpCase("rmul_scalar", lambda a: -3.0 * a, lambda a: -3.0 * a, [((2, 3, 4),)]),
     OpCase("div_scalar", lambda a: a / 4.0, lambda a: a / 4.0, [((3, 4),)]),
     OpCase("rdiv_scalar", lambda a: 2.0 / a, lambda a: 2.0 / a, [((3, 4),)], domain="positive"),
-    OpCase("neg", lambda a: -a, np.negative, [((3, 4),)]),
+    OpCase("neg_operator", lambda a: -a, np.negative, [((3, 4),)]),
     OpCase("pow_2", lambda a: a ** 2, lambda a: a ** 2, [((3, 4),)]),
     OpCase("pow_3", lambda a: a ** 3, lambda a: a ** 3, [((3, 4),)]),
     OpCase("pow_frac", lambda a: a ** 1.5, lambda a: a ** 1.5, [((3, 4),)], domain="positive"),
     OpCase("pow_neg", lambda a: a ** -0.5, lambda a: a ** -0.5, [((3, 4),)], domain="positive"),
     OpCase("rpow", lambda a: 2.0 ** a, lambda a: 2.0 ** a, [((3, 4),)]),
-    # unary
-    OpCase("exp", lambda a: a.exp(), np.exp, [((3, 4),), ((2, 3, 5),)]),
-    OpCase("log", lambda a: a.log(), np.log, [((3, 4),)], domain="positive"),
-    OpCase("sqrt", lambda a: a.sqrt(), np.sqrt, [((3, 4),)], domain="positive"),
-    OpCase("abs", lambda a: a.abs(), np.abs, [((3, 4),)], domain="away_from_zero"),
-    OpCase("tanh", lambda a: a.tanh(), np.tanh, [((3, 4),)]),
-    OpCase("sigmoid", lambda a: a.sigmoid(), lambda a: 1 / (1 + np.exp(-a)), [((3, 4),)]),
-    OpCase("relu", lambda a: a.relu(), lambda a: np.maximum(a, 0), [((3, 4),), ((2, 3, 4),)],
-           domain="away_from_zero"),
+    # elementwise max/min, selection, clipping (exp, log, relu, ...: registered, generated above)
     OpCase("maximum", lambda a, b: a.maximum(b), np.maximum, [((3, 4), (3, 4)), ((3, 4), (4,))],
            domain="distinct"),
     OpCase("minimum", lambda a, b: a.minimum(b), np.minimum, [((3, 4), (3, 4)), ((2, 1), (1, 3))],
@@ -157,22 +273,11 @@ OPS: List[OpCase] = [
            [((2, 3), (2, 4))], same_in_torch=False, torch_fn=lambda a, b: __import__("torch").cat([a, b], 1)),
     OpCase("stack", lambda a, b: xgrad.stack([a, b], 1), lambda a, b: np.stack([a, b], 1),
            [((2, 3), (2, 3))], same_in_torch=False, torch_fn=lambda a, b: __import__("torch").stack([a, b], 1)),
-    # softmax family and losses
-    OpCase("softmax", lambda a: a.softmax(-1), lambda a: _np_softmax(a, -1), [((3, 5),), ((2, 3, 4),)]),
-    OpCase("softmax_axis0", lambda a: a.softmax(0), lambda a: _np_softmax(a, 0), [((3, 5),)]),
-    OpCase("log_softmax", lambda a: a.log_softmax(1), lambda a: _np_log_softmax(a, 1), [((4, 5),), ((2, 3, 4),)]),
+    # losses (softmax and log_softmax are registered: generated above)
     OpCase("cross_entropy", lambda a: xgrad.nn.functional.cross_entropy(a, LABELS[: a.shape[0]]),
            _np_cross_entropy, [((5, 4),), ((1, 4),)], same_in_torch=False,
            torch_fn=lambda a: __import__("torch").nn.functional.cross_entropy(
                a, __import__("torch").tensor(LABELS[: a.shape[0]]))),
 ]
 
-
-def case_ids() -> List[Tuple[OpCase, int]]:
-    return [(op, i) for op in OPS for i in range(len(op.shapes))]
-
-
-# The layers' ops of issue 3 live in their own table (nn_registry.py) and run through the same tests.
-from nn_registry import NN_OPS  # noqa: E402
-
-OPS += NN_OPS
+OPS: List[OpCase] = REGISTERED + HAND_WRITTEN

@@ -1,13 +1,60 @@
-"""Forward vs NumPy, float64 gradcheck, strided inputs and PyTorch agreement for every op in the
-registry (op_registry.OPS)."""
+"""Forward vs NumPy, float64 gradcheck, strided inputs and PyTorch agreement for every op of the
+test tables (op_registry.OPS, with a generated row per variant of every op registered in the core,
+and nn_registry.NN_OPS)."""
 import numpy as np
 import pytest
 
+import op_registry
 import xgrad
 from conftest import TORCH_MISSING, torch
-from op_registry import OPS, OpCase, draw
+from nn_registry import NN_OPS
+from op_cases import OpCase, draw
+from xgrad._tensor.registered import REGISTRY
 
+OPS = op_registry.OPS + NN_OPS
 CASES = [pytest.param(op, i, id=f"{op.name}-{i}") for op in OPS for i in range(len(op.shapes))]
+
+
+def test_row_names_are_unique():
+    names = [op.name for op in OPS]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_every_registered_op_has_its_rows():
+    """A registered op needs a NumPy reference (and the shapes of its tensor parameters) here:
+    without them it would have no row, and nothing would check it."""
+    missing = op_registry.missing_from_tables()
+    assert not missing, "; ".join(missing)
+    generated = {op.name for op in op_registry.REGISTERED}
+    assert [name for name in REGISTRY if name not in generated] == []
+
+
+def test_the_tables_of_op_registry_name_registered_ops():
+    """A NumPy reference, parameter shapes or values for an op the core does not register would
+    test nothing; OTHER_VALUES must name the op's non-tensor parameters and differ from the
+    defaults (else its row repeats the defaults row)."""
+    stray = sorted(set(op_registry.NUMPY_REFERENCE) - set(REGISTRY))
+    assert not stray, "; ".join(f"'{n}' is not a registered op: remove its NumPy reference from "
+                                f"tests/op_registry.py" for n in stray)
+    for name, variants in op_registry.TENSOR_PARAMETERS.items():
+        assert name in REGISTRY, f"TENSOR_PARAMETERS: '{name}' is not a registered op"
+        expected = op_registry.tensor_parameters(REGISTRY[name])
+        assert expected and all(sorted(v) == sorted(expected) for v in variants), (name, expected)
+    for name, values in op_registry.OTHER_VALUES.items():
+        assert name in REGISTRY, f"OTHER_VALUES: '{name}' is not a registered op"
+        defaults = op_registry.keyword_defaults(REGISTRY[name])
+        for kwargs in values:
+            assert set(kwargs) <= set(defaults), (name, kwargs, defaults)
+            assert any(kwargs[k] != defaults[k] for k in kwargs), (name, kwargs, defaults)
+
+
+def test_registered_rows_cover_every_choice_and_domain():
+    rows = {op.name: op for op in op_registry.REGISTERED}
+    assert {"gelu", "gelu_approximate_none", "gelu_approximate_tanh", "softmax_dim_0", "prelu"} <= set(rows)
+    assert [s[1] for s in rows["prelu"].shapes] == [(1,), (4,), (1,), (3,)]
+    for name, entry in REGISTRY.items():
+        assert rows[name].domain == {"real": "normal", "positive": "positive",
+                                     "nonzero": "away_from_zero"}[entry["domain"]], name
 
 
 def make_inputs(op: OpCase, case: int, seed: int = 0):
@@ -53,12 +100,16 @@ def test_strided_inputs(op, case):
     np.testing.assert_allclose(op.fn(*views).numpy(), op.reference(*arrays), rtol=1e-12, atol=1e-12)
     if op.grad:
         bases = [strided_view(a, requires_grad=True)[1] for a in arrays]
-        xgrad.gradcheck(lambda *bs: op.fn(*[b[..., 0] for b in bs]), bases, eps=1e-6, atol=1e-7, rtol=1e-5)
+        report = xgrad.gradcheck(lambda *bs: op.fn(*[b[..., 0] for b in bs]), bases, eps=1e-6, atol=1e-7,
+                                 rtol=1e-5)
+        assert report.passed and len(report.inputs) == len(bases)
 
 
 @pytest.mark.skipif(torch is None, reason=TORCH_MISSING)
 @pytest.mark.parametrize("op,case", CASES)
 def test_matches_torch(op, case):
+    if op.no_torch:
+        pytest.skip(op.no_torch)
     fn = op.torch_fn or (op.fn if op.same_in_torch else None)
     assert fn is not None, f"registry row {op.name} needs a torch_fn"
     arrays = make_inputs(op, case)
