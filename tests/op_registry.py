@@ -123,9 +123,8 @@ def registered(name: str) -> Callable[..., Any]:
     entry = REGISTRY[name]
     if entry["method"]:
         return lambda x, *tensors, **kwargs: getattr(x, name)(*tensors, **kwargs)
-    if entry["function"]:
-        return getattr(xgrad, name)
-    return getattr(xgrad.nn.functional, name)
+    owner = xgrad if entry["function"] else xgrad.nn.functional
+    return lambda *tensors, **kwargs: getattr(owner, name)(*tensors, **kwargs)  # looked up when called
 
 
 def torch_function(qualified: str) -> Callable[..., Any]:
