@@ -476,10 +476,10 @@ def test_public_api_of_training_ensembles_and_monitors_has_docstrings():
     import inspect
 
     from xgrad import ensemble, monitor, serialization
-    from xgrad.train import callback, callbacks, checkpoint, history, trainer
+    from xgrad.train import callback, checkpoint, history, stopping, trainer
 
     missing = []
-    for mod in (callback, callbacks, checkpoint, history, trainer, ensemble, monitor, serialization):
+    for mod in (callback, stopping, checkpoint, history, trainer, ensemble, monitor, serialization):
         for name, obj in vars(mod).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:
                 continue
