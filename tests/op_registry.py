@@ -229,6 +229,9 @@ HAND_WRITTEN: List[OpCase] = [
     OpCase("linear", lambda x, w, b: xgrad.nn.functional.linear(x, w, b),
            lambda x, w, b: x @ w.T + b, [((5, 4), (3, 4), (3,)), ((2, 5, 4), (3, 4), (3,))], same_in_torch=False,
            torch_fn=lambda x, w, b: __import__("torch").nn.functional.linear(x, w, b)),
+    OpCase("linear_nobias", lambda x, w: xgrad.nn.functional.linear(x, w), lambda x, w: x @ w.T,
+           [((5, 4), (3, 4)), ((2, 5, 4), (3, 4))], same_in_torch=False,
+           torch_fn=lambda x, w: __import__("torch").nn.functional.linear(x, w)),
     # reductions
     OpCase("sum_all", lambda a: a.sum(), np.sum, [((3, 4),), ((2, 3, 4),)]),
     OpCase("sum_axis", lambda a: a.sum(1), lambda a: a.sum(1), [((3, 4),), ((2, 3, 4),)]),
