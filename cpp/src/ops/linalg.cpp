@@ -182,10 +182,12 @@ Tensor linear(const Tensor& x_in, const Tensor& weight, const Tensor& bias) {
     if (b.defined()) inputs.push_back(b);
     if (needs_grad(inputs)) {
         bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
+        const size_t n_inputs = inputs.size();
         autograd::attach(out, "linear", inputs,
-                         [x2 = saved(x2), wc = saved(wc), xs = x.shape(), rows, in_f, out_f, gx, gw, gb](const Tensor& g_in) {
+                         [x2 = saved(x2), wc = saved(wc), xs = x.shape(), rows, in_f, out_f, gx, gw, gb,
+                          n_inputs](const Tensor& g_in) {
             Tensor g = g_in.is_contiguous() ? g_in : contiguous_copy(g_in);
-            Grads grads(3);
+            Grads grads(n_inputs);  // x, w, and the bias when there is one
             XGRAD_DISPATCH(g.dtype(), [&] {
                 if (gx) {  // dX = g @ W
                     Tensor dx = Tensor::empty(xs, g.dtype());
