@@ -47,9 +47,12 @@ void bind_optim(py::module_& m) {
             py::list hyper;
             for (const optim::HyperSpec& h : r.hyper) {
                 static const char* kinds[] = {"flag", "number", "choice", "pair"};  // HyperValue's order
+                const bool numeric = std::holds_alternative<double>(h.default_value) ||
+                                     std::holds_alternative<std::pair<double, double>>(h.default_value);
                 hyper.append(py::dict("name"_a = h.name, "kind"_a = kinds[h.default_value.index()],
                                       "default"_a = h.default_value, "choices"_a = h.choices,
-                                      "range"_a = h.range.text(), "description"_a = h.description));
+                                      "range"_a = numeric ? py::object(py::str(h.range.text())) : py::none(),
+                                      "description"_a = h.description));
             }
             py::list states, scalars;
             for (const auto& s : r.states) states.append(s.name);

@@ -41,9 +41,16 @@ bool Range::contains(double v) const {
     return above && below;
 }
 
+namespace {
+// A bound as a reader writes it: 0 and 1 rather than 0.0 and 1.0.
+std::string bound(double v) {
+    return std::floor(v) == v && std::abs(v) < 1e15 ? std::to_string(int64_t(v)) : python_repr(v);
+}
+}  // namespace
+
 std::string Range::text() const {
-    if (std::isinf(high)) return std::string("must be ") + (low_open ? "> " : ">= ") + python_repr(low);
-    return std::string("must be in ") + (low_open ? "(" : "[") + python_repr(low) + ", " + python_repr(high) +
+    if (std::isinf(high)) return std::string("must be ") + (low_open ? "> " : ">= ") + bound(low);
+    return std::string("must be in ") + (low_open ? "(" : "[") + bound(low) + ", " + bound(high) +
            (high_open ? ")" : "]");
 }
 

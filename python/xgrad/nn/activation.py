@@ -132,7 +132,7 @@ class Softplus(Activation, function=F.softplus):
 
 
 class PReLU(Activation):
-    """Parametric ReLU (He et al. 2015): ``x if x > 0 else a * x`` with a learned.
+    """Parametric ReLU (He et al. 2015): ``x if x > 0 else a * x`` with a learned slope a.
     ``num_parameters=1``: one slope shared by all channels; ``num_parameters=C``: one per channel
     (dim 1 of the input). a starts at ``init`` (0.25)."""
 
