@@ -55,6 +55,7 @@ NUMPY_REFERENCE: Dict[str, Callable[..., np.ndarray]] = {
     "silu": lambda x: x / (1 + np.exp(-x)),
     "softplus": np_softplus,
     "prelu": np_prelu,
+    "mish": lambda x: x * np.tanh(np.log1p(np.exp(x))),
     "neg": np.negative,
     "exp": np.exp,
     "log": np.log,

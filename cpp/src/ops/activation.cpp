@@ -172,6 +172,22 @@ XGRAD_REGISTER_OP(op("softplus", &softplus, Param("beta", 1.0), Param("threshold
                            "d/dx = sigmoid(beta x).")
                       .exposed_as(functional).torch("torch.nn.functional.softplus"));
 
+// x tanh(softplus(x)) (Misra 2019);  d/dx = t + x sigma(x) (1 - t^2) with t = tanh(softplus(x))
+struct Mish {
+    static constexpr const char* name = "mish";
+    static constexpr Saved saves = Saved::input;
+    template <class B> B forward(B x) const { return x * xsimd::tanh(softplus_of(x)); }
+    template <class B> B backward(B g, B x) const {
+        const B t = xsimd::tanh(softplus_of(x));
+        return g * (t + x * sigmoid_of(x) * (splat<B>(1) - t * t));
+    }
+};
+Tensor mish(const Tensor& x) { return pointwise(x, Mish{}); }
+XGRAD_REGISTER_OP(op("mish", &mish)
+                      .doc("x * tanh(softplus(x)) (Misra 2019): smooth and non-monotonic, like SiLU; "
+                           "d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)).")
+                      .exposed_as(function | method | functional).torch("torch.nn.functional.mish"));
+
 Tensor prelu(const Tensor& x_in, const Tensor& w_in) {
     const int64_t C = x_in.dim() >= 2 ? x_in.shape()[1] : 1;
     if (w_in.numel() != 1 && (w_in.dim() != 1 || w_in.shape()[0] != C)) {

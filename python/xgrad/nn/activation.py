@@ -131,6 +131,10 @@ class Softplus(Activation, function=F.softplus):
     """``log(1 + exp(beta x)) / beta``, linear above ``threshold``."""
 
 
+class Mish(Activation, function=F.mish):
+    """``x * tanh(softplus(x))`` (Misra 2019): smooth and non-monotonic, like SiLU."""
+
+
 class PReLU(Activation):
     """Parametric ReLU (He et al. 2015): ``x if x > 0 else a * x`` with a learned slope a.
     ``num_parameters=1``: one slope shared by all channels; ``num_parameters=C``: one per channel

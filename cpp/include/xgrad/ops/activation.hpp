@@ -17,6 +17,7 @@ Tensor gelu(const Tensor& x, const std::string& approximate);
 Tensor silu(const Tensor& x);                               // x sigma(x);  d = sigma (1 + x (1 - sigma))
 // log(1 + e^(beta x)) / beta, and x itself where beta x > threshold;  d = sigma(beta x)
 Tensor softplus(const Tensor& x, double beta, double threshold);
+Tensor mish(const Tensor& x);                               // x tanh(sp(x)); d = t + x sigma(x) (1 - t^2), t = tanh(sp(x))
 // x > 0 ? x : w x with w of one element (shared) or one per channel (dim 1 of x).
 Tensor prelu(const Tensor& x, const Tensor& weight);
 // max over groups of k consecutive entries along `axis` (size divisible by k): Maxout's max.
