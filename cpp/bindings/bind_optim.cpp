@@ -27,20 +27,21 @@ void bind_optim(py::module_& m) {
     auto heavy = py::call_guard<py::gil_scoped_release>();
 
     // Every update rule (optim/rule.hpp) through one entry: the rule's name, the parameters with
-    // their gradients, one state dict per parameter, the group's hyper-parameters by name.
+    // their gradients, one state dict per parameter, and the group's hyper-parameters, checked once
+    // when the OptimizerHyper is made (the Python optimizer keeps one per group).
+    py::class_<optim::Hyper>(m, "OptimizerHyper",
+                             "A parameter group's hyper-parameters, checked against an update rule.")
+        .def(py::init([](const std::string& rule, const std::map<std::string, optim::HyperValue>& values) {
+                 optim::Hyper hyper(values);
+                 optim::check_hyper(optim::find_rule(rule), hyper);
+                 return hyper;
+             }),
+             py::arg("rule"), py::arg("values"));
     m.def(
         "optimizer_step",
         [](const std::string& rule, const std::vector<Tensor>& params, std::vector<optim::ParamState> states,
-           const std::map<std::string, optim::HyperValue>& hyper) {
-            return optim::step(rule, params, std::move(states), optim::Hyper(hyper));
-        },
+           optim::Hyper& hyper) { return optim::step(rule, params, std::move(states), hyper); },
         py::arg("rule"), py::arg("params"), py::arg("states"), py::arg("hyper"), heavy);
-    m.def(
-        "check_optimizer_hyper",
-        [](const std::string& rule, const std::map<std::string, optim::HyperValue>& hyper) {
-            optim::check_hyper(optim::find_rule(rule), optim::Hyper(hyper));
-        },
-        py::arg("rule"), py::arg("hyper"));
     m.def("optimizer_rules", [] {
         py::dict out;
         for (const optim::RuleSpec& r : optim::registered_rules()) {

@@ -13,8 +13,10 @@ std::atomic<int> configured{0};  // 0: not set, use the hardware threads
 }
 
 int num_threads() {
+    // hardware_concurrency() reads /sys on glibc (microseconds): once is enough.
+    static const int hardware = int(std::max(1u, std::thread::hardware_concurrency()));
     int n = configured.load();
-    return n > 0 ? n : int(std::max(1u, std::thread::hardware_concurrency()));
+    return n > 0 ? n : hardware;
 }
 
 void set_num_threads(int n) {

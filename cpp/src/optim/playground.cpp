@@ -115,7 +115,7 @@ std::vector<double> evaluate(const std::string& function, const std::vector<doub
 }
 
 Trace trace(const std::string& optimizer, const std::string& function, double x0, double y0, int64_t steps,
-            const Hyper& hyper, double stop_below) {
+            Hyper hyper, double stop_below) {
     const TestFunction& f = test_function(function);
     if (steps < 0) throw ValueError("trace: steps must be >= 0, got " + std::to_string(steps));
     const RuleSpec& spec = find_rule(optimizer);

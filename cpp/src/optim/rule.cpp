@@ -2,8 +2,10 @@
 // buffers, and the step over a list of parameters (rule.hpp).
 #include "xgrad/optim/rule.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "xgrad/ops/creation.hpp"
@@ -59,16 +61,10 @@ Range greater_than(double low) { return Range{low, std::numeric_limits<double>::
 Range unit_interval() { return Range{0.0, 1.0, false, true}; }
 Range closed_unit_interval() { return Range{0.0, 1.0, false, false}; }
 
-const HyperValue& Hyper::at(const std::string& name) const {
-    auto it = values_.find(name);
-    if (it == values_.end()) throw ValueError("optimizer rule: missing hyper-parameter '" + name + "'");
-    return it->second;
-}
-double Hyper::number(const std::string& name) const { return std::get<double>(at(name)); }
-bool Hyper::flag(const std::string& name) const { return std::get<bool>(at(name)); }
-const std::string& Hyper::text(const std::string& name) const { return std::get<std::string>(at(name)); }
-std::pair<double, double> Hyper::pair(const std::string& name) const {
-    return std::get<std::pair<double, double>>(at(name));
+const HyperValue& Hyper::at(std::string_view name) const {
+    const HyperValue* v = find(name);
+    if (!v) throw ValueError("optimizer rule: missing hyper-parameter '" + std::string(name) + "'");
+    return *v;
 }
 
 RuleSpec rule(std::string name, std::string display_name) {
@@ -135,7 +131,7 @@ const RuleSpec& find_rule(const std::string& name) {
     throw ValueError(os.str());
 }
 
-void check_hyper(const RuleSpec& spec, const Hyper& hyper) {
+void check_hyper(const RuleSpec& spec, Hyper& hyper) {
     for (const auto& [name, value] : hyper.values())
         if (!spec.find_hyper(name)) {
             std::string known;
@@ -143,9 +139,9 @@ void check_hyper(const RuleSpec& spec, const Hyper& hyper) {
             spec.fail("unknown hyper-parameter '" + name + "' (known: " + known + ")");
         }
     for (const auto& h : spec.hyper) {
-        auto it = hyper.values().find(h.name);
-        if (it == hyper.values().end()) spec.fail("missing hyper-parameter '" + h.name + "'");
-        const HyperValue& v = it->second;
+        const HyperValue* found = hyper.find(h.name);
+        if (!found) spec.fail("missing hyper-parameter '" + h.name + "'");
+        const HyperValue& v = *found;
         if (v.index() != h.default_value.index())
             spec.fail(h.name + " must be " + kind_of(h.default_value) + ", got " + kind_of(v));
         if (auto* d = std::get_if<double>(&v)) check_range(spec, h, h.name, *d);
@@ -164,6 +160,7 @@ void check_hyper(const RuleSpec& spec, const Hyper& hyper) {
         }
     }
     if (spec.check) spec.check(spec, hyper);
+    hyper.checked_for_ = &spec;
 }
 
 Tensor& state_buffer(const RuleSpec& spec, const Hyper& hyper, const Tensor& p, ParamState& state, const char* name,
@@ -214,7 +211,9 @@ Tensor checked_grad(const RuleSpec& spec, const Tensor& p, size_t k) {
     return g.is_contiguous() ? g : ops::contiguous_copy(g);
 }
 
-OrderedState in_declared_order(const RuleSpec& spec, ParamState& state) {
+// What the caller must write back into its state dict, in the rule's declared order: the step
+// count, the scalars, and the buffers created by this step (the others were updated in place).
+OrderedState changed_entries(const RuleSpec& spec, ParamState& state, const std::vector<std::string>& had_buffers) {
     OrderedState out;
     auto take = [&](const std::string& name) {
         auto it = state.find(name);
@@ -222,26 +221,30 @@ OrderedState in_declared_order(const RuleSpec& spec, ParamState& state) {
     };
     if (spec.counts_steps) take("step");
     for (const auto& s : spec.scalars) take(s.name);
-    for (const auto& s : spec.states) take(s.name);
+    for (const auto& s : spec.states)
+        if (std::find(had_buffers.begin(), had_buffers.end(), s.name) == had_buffers.end()) take(s.name);
     return out;
 }
 
 }  // namespace
 
 std::vector<OrderedState> step(const std::string& name, const std::vector<Tensor>& params,
-                               std::vector<ParamState> states, const Hyper& hyper) {
+                               std::vector<ParamState> states, Hyper& hyper) {
     const RuleSpec& spec = find_rule(name);
     if (!spec.tensor_step) spec.fail("has no elementwise update to run on tensors");
     if (states.size() != params.size())
         spec.fail("got " + std::to_string(params.size()) + " parameters but " + std::to_string(states.size()) +
                   " states");
-    check_hyper(spec, hyper);
+    if (hyper.checked_for() != &spec) check_hyper(spec, hyper);
     std::vector<OrderedState> out;
     out.reserve(params.size());
     for (size_t k = 0; k < params.size(); ++k) {
         const Tensor& p = params[k];
         ParamState& state = states[k];
         Tensor g = checked_grad(spec, p, k);
+        std::vector<std::string> had_buffers;
+        for (const auto& [key, value] : state)
+            if (std::holds_alternative<Tensor>(value)) had_buffers.push_back(key);
         if (g.defined()) {
             int64_t t = 0;
             if (spec.counts_steps) {
@@ -256,26 +259,37 @@ std::vector<OrderedState> step(const std::string& name, const std::vector<Tensor
             spec.tensor_step(spec, hyper, p, g, state, t, k);
             p.bump_version();
         }
-        out.push_back(in_declared_order(spec, state));
+        out.push_back(changed_entries(spec, state, had_buffers));
     }
     return out;
 }
 
+namespace {
+template <class Entries>
+auto* find_entry(Entries& entries, const char* name) {
+    for (auto& entry : entries)
+        if (entry.first == name || std::strcmp(entry.first, name) == 0) return &entry.second;
+    return static_cast<decltype(&entries.front().second)>(nullptr);
+}
+}  // namespace
+
+bool TraceLoop::has(const char* name) const { return find_entry(buffers_, name) != nullptr; }
+
 std::array<double, 2>& TraceLoop::buffer(const char* name) {
+    if (auto* found = find_entry(buffers_, name)) return *found;
     const StateSpec* s = spec_.find_state(name);
     if (!s) spec_.fail(std::string("internal: the rule uses an undeclared state '") + name + "'");
-    auto it = buffers_.find(name);
-    if (it == buffers_.end()) {
-        const double v = s->fill_from.empty() ? 0.0 : hyper_.number(s->fill_from);
-        it = buffers_.emplace(name, std::array<double, 2>{v, v}).first;
-    }
-    return it->second;
+    const double v = s->fill_from.empty() ? 0.0 : hyper_.number(s->fill_from);
+    buffers_.emplace_back(name, std::array<double, 2>{v, v});
+    return buffers_.back().second;
 }
 
 double& TraceLoop::scalar(const char* name) {
+    if (auto* found = find_entry(scalars_, name)) return *found;
     const ScalarSpec* s = spec_.find_scalar(name);
     if (!s) spec_.fail(std::string("internal: the rule uses an undeclared scalar '") + name + "'");
-    return scalars_.emplace(name, s->initial).first->second;
+    scalars_.emplace_back(name, s->initial);
+    return scalars_.back().second;
 }
 
 }  // namespace xgrad::optim

@@ -169,6 +169,7 @@ class RuleOptimizer(Optimizer):
     its ``state`` entries and its place in the 2-D playground (``xgrad.optim.trace``)."""
 
     _spec: Dict[str, Any]      # the rule as registered: _core.optimizer_rules()[_rule]
+    _hyper_cache: Dict[int, Any]  # id(group) -> (group, its values, their _core.OptimizerHyper)
     _state_keys: frozenset     # the state entries the rule reads and writes
 
     def __init_subclass__(cls, rule: Optional[str] = None, **kwargs: Any) -> None:
@@ -212,9 +213,20 @@ class RuleOptimizer(Optimizer):
                 out[key] = (_number(value[0], name, f"{key}[0]"), _number(value[1], name, f"{key}[1]"))
         return out
 
+    def _group_hyper(self, group: Dict[str, Any]) -> Any:
+        """The group's hyper-parameters as the core keeps them (converted and checked), made again
+        only when one of the group's values changed (a scheduler sets lr once per epoch; step()
+        runs every batch)."""
+        values = tuple(group[h["name"]] for h in self._spec["hyper"])
+        cache = self.__dict__.setdefault("_hyper_cache", {})
+        cached = cache.get(id(group))
+        if cached is None or cached[0] is not group or cached[1] != values:
+            cached = cache[id(group)] = (group, values, _core.OptimizerHyper(self._rule, self._core_hyper(group)))
+        return cached[2]
+
     @classmethod
     def _validate(cls, group: Dict[str, Any]) -> None:
-        _core.check_optimizer_hyper(cls._rule, cls._core_hyper(group))
+        _core.OptimizerHyper(cls._rule, cls._core_hyper(group))
 
     @classmethod
     def _trace_hyper(cls, hyper: Dict[str, Any]) -> Dict[str, Any]:
@@ -226,7 +238,7 @@ class RuleOptimizer(Optimizer):
             raise ValueError(f"{cls.__name__}: unknown hyper-parameter(s) {', '.join(unknown)} "
                              f"(known: {', '.join(defaults)})")
         group = cls._core_hyper({**defaults, **hyper})
-        _core.check_optimizer_hyper(cls._rule, group)
+        _core.OptimizerHyper(cls._rule, group)  # checks
         return group
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
@@ -238,9 +250,10 @@ class RuleOptimizer(Optimizer):
             if not params:
                 continue
             states = [self.state.setdefault(p, {}) for p in params]
-            updated = _core.optimizer_step(self._rule, params, [{k: v for k, v in st.items() if k in self._state_keys}
-                                                                for st in states], self._core_hyper(group))
-            for st, entries in zip(states, updated):
+            keys = self._state_keys
+            changed = _core.optimizer_step(self._rule, params, [{k: v for k, v in st.items() if k in keys}
+                                                                for st in states], self._group_hyper(group))
+            for st, entries in zip(states, changed):  # the step count, scalars, buffers just created
                 st.update(entries)
         return loss
 

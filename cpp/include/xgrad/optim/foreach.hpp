@@ -28,6 +28,7 @@ inline void for_each_element(int64_t n, const Rule& rule, T* __restrict p, const
 template <class T, class Rule, class... S>
 inline void parallel_for_each_element(int64_t n, const Rule& rule, T* p, const T* g, S*... state) {
     constexpr int64_t kMinPerThread = int64_t(1) << 18;
+    if (n < 2 * kMinPerThread) return for_each_element(n, rule, p, g, state...);
     const int64_t threads = std::min<int64_t>(num_threads(), n / kMinPerThread);
     if (threads <= 1) return for_each_element(n, rule, p, g, state...);
     const int64_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;  // whole cache lines

@@ -42,6 +42,6 @@ struct Trace {
 // fills in the defaults); check_hyper() refuses unknown, missing and out-of-range ones. The run
 // stops early, after the step that brings the loss below `stop_below`.
 Trace trace(const std::string& optimizer, const std::string& function, double x0, double y0, int64_t steps,
-            const Hyper& hyper, double stop_below = -std::numeric_limits<double>::infinity());
+            Hyper hyper, double stop_below = -std::numeric_limits<double>::infinity());
 
 }  // namespace xgrad::optim

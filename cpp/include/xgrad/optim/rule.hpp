@@ -23,9 +23,11 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -73,26 +75,39 @@ struct ScalarSpec {
     double initial;
 };
 
-// A group's hyper-parameters by name, as the rule reads them.
+// A group's hyper-parameters by name, as the rule reads them: a handful of short names in a flat
+// list (the playground reads them at every step; comparing lengths first makes a lookup a few
+// integer compares). check_hyper() marks a Hyper as checked for its rule, so a step does not
+// check the same values again.
 class Hyper {
 public:
     Hyper() = default;
-    explicit Hyper(std::map<std::string, HyperValue> values) : values_(std::move(values)) {}
-    double number(const std::string& name) const;
-    bool flag(const std::string& name) const;
-    const std::string& text(const std::string& name) const;
-    std::pair<double, double> pair(const std::string& name) const;
-    const std::map<std::string, HyperValue>& values() const { return values_; }
+    explicit Hyper(const std::map<std::string, HyperValue>& values) : values_(values.begin(), values.end()) {}
+    double number(std::string_view name) const { return std::get<double>(at(name)); }
+    bool flag(std::string_view name) const { return std::get<bool>(at(name)); }
+    const std::string& text(std::string_view name) const { return std::get<std::string>(at(name)); }
+    std::pair<double, double> pair(std::string_view name) const {
+        return std::get<std::pair<double, double>>(at(name));
+    }
+    const std::vector<std::pair<std::string, HyperValue>>& values() const { return values_; }
+    const HyperValue* find(std::string_view name) const {
+        for (const auto& [key, value] : values_)
+            if (key.size() == name.size() && key == name) return &value;
+        return nullptr;
+    }
+    const struct RuleSpec* checked_for() const { return checked_for_; }
 
 private:
-    const HyperValue& at(const std::string& name) const;
-    std::map<std::string, HyperValue> values_;
+    friend void check_hyper(const struct RuleSpec& spec, Hyper& hyper);
+    const HyperValue& at(std::string_view name) const;
+    std::vector<std::pair<std::string, HyperValue>> values_;
+    const struct RuleSpec* checked_for_ = nullptr;
 };
 
 using StateValue = std::variant<Tensor, int64_t, double>;
 // One parameter's state: "step", the ScalarSpecs and the StateSpecs in use, by name.
 using ParamState = std::map<std::string, StateValue>;
-// The same in the rule's declared order ("step" first), for Python's state dict.
+// Entries in the rule's declared order ("step" first), for Python's state dict.
 using OrderedState = std::vector<std::pair<std::string, StateValue>>;
 
 struct RuleSpec;
@@ -135,7 +150,7 @@ public:
     double* point() const { return x_; }
     const double* gradient() const { return g_; }
     std::array<double, 2> gradient_at(double x, double y) const { return gradient_at_(function_, x, y); }
-    bool has(const char* name) const { return buffers_.count(name) != 0; }
+    bool has(const char* name) const;
     double& scalar(const char* name);
     template <class F, class... Names>
     void operator()(const F& f, Names... names) {
@@ -151,8 +166,10 @@ private:
     double* x_ = nullptr;
     const double* g_ = nullptr;
     int64_t step_ = 0;
-    std::map<std::string, std::array<double, 2>> buffers_;
-    std::map<std::string, double> scalars_;
+    // Keyed by the rule's name literals: compared by address first, then by value. A deque, so that
+    // creating a buffer keeps those handed out earlier in the same loop(f, names...) call valid.
+    std::deque<std::pair<const char*, std::array<double, 2>>> buffers_;
+    std::deque<std::pair<const char*, double>> scalars_;
 };
 
 struct RuleSpec {
@@ -192,13 +209,15 @@ const std::vector<RuleSpec>& registered_rules();
 const RuleSpec& find_rule(const std::string& name);
 
 // Raises ValueError naming the rule and the value when `hyper` misses, adds or mistypes a
-// hyper-parameter, or holds a value outside its range or choices; then runs the rule's check.
-void check_hyper(const RuleSpec& spec, const Hyper& hyper);
+// hyper-parameter, or holds a value outside its range or choices; then runs the rule's check, and
+// marks `hyper` as checked for `spec`.
+void check_hyper(const RuleSpec& spec, Hyper& hyper);
 
-// One step of rule `name` over `params` (each with a gradient) and their states; returns each
-// parameter's state in the rule's declared order. The parameters are updated in place.
+// One step of rule `name` over `params` (each with a gradient) and their states. The parameters
+// and the existing buffers are updated in place; returned per parameter, in the rule's declared
+// order, is what the caller must store: the step count, the scalars and any buffer just created.
 std::vector<OrderedState> step(const std::string& name, const std::vector<Tensor>& params,
-                               std::vector<ParamState> states, const Hyper& hyper);
+                               std::vector<ParamState> states, Hyper& hyper);
 
 // Internals of TensorLoop (rule.cpp).
 Tensor& state_buffer(const RuleSpec& spec, const Hyper& hyper, const Tensor& p, ParamState& state,
