@@ -30,12 +30,14 @@ void accumulate(std::shared_ptr<TensorImpl>& slot, const Tensor& g) {
     slot = (sole_owner ? g : kernels::copy(g, g.dtype())).impl_ptr();
 }
 
-// A gradient must have the shape and dtype of the tensor it is the gradient of.
-void check_gradient(const Tensor& g, const Shape& shape, DType dtype, const std::string& what) {
-    if (g.shape() == shape && g.dtype() == dtype) return;
+// A gradient must have the shape and dtype of the tensor it is the gradient of. `describe` names
+// where it came from, and is called only to write the error (backward runs this for every edge).
+template <class Describe>
+void check_gradient(const Tensor& g, const Shape& shape, DType dtype, Describe&& describe) {
+    if (g.dtype() == dtype && g.shape() == shape) return;
     std::ostringstream os;
-    os << "backward: " << what << " is a " << dtype_name(g.dtype()) << " tensor of shape " << shape_str(g.shape())
-       << ", expected " << dtype_name(dtype) << " of shape " << shape_str(shape);
+    os << "backward: " << describe() << " is a " << dtype_name(g.dtype()) << " tensor of shape "
+       << shape_str(g.shape()) << ", expected " << dtype_name(dtype) << " of shape " << shape_str(shape);
     throw ValueError(os.str());
 }
 
@@ -94,8 +96,6 @@ void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, Ba
                 edge.node = t.grad_fn();
             else
                 edge.leaf = t.impl_ptr();
-            edge.shape = t.shape();
-            edge.dtype = t.dtype();
         }
         node->inputs.push_back(std::move(edge));
     }
@@ -183,8 +183,9 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
         for (size_t h = 0; h < node->hooks.size(); ++h) {
             Tensor replaced = node->hooks[h](g);
             if (!replaced.defined()) continue;
-            check_gradient(replaced, node->output_shape, node->output_dtype,
-                           "hook " + std::to_string(h) + " on the output of '" + node->name + "' returned a gradient that");
+            check_gradient(replaced, node->output_shape, node->output_dtype, [&] {
+                return "hook " + std::to_string(h) + " on the output of '" + node->name + "' returned a gradient that";
+            });
             g = replaced;
         }
         if (auto retained = node->retained_output.lock()) accumulate(retained->grad, g);
@@ -200,8 +201,9 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
             const Edge& edge = node->inputs[i];
             const Tensor& ig = input_grads[i];
             if (!edge.active() || !ig.defined()) continue;
-            check_gradient(ig, edge.shape, edge.dtype,
-                           "the gradient that '" + node->name + "' returned for its input " + std::to_string(i));
+            check_gradient(ig, edge.shape(), edge.dtype(), [&] {
+                return "the gradient that '" + node->name + "' returned for its input " + std::to_string(i);
+            });
             if (anomaly_enabled) check_finite(ig, node->name.c_str(), "gradient");
             if (edge.leaf) {
                 accumulate(edge.leaf->grad, ig);

@@ -17,9 +17,10 @@ namespace xgrad::autograd {
 struct Edge {
     std::shared_ptr<Node> node;         // the input's grad_fn, for a non-leaf input
     std::shared_ptr<TensorImpl> leaf;   // the input itself, for a leaf that requires grad
-    Shape shape;                        // the input's shape and dtype: its gradient must have them
-    DType dtype = DType::float32;
     bool active() const { return node || leaf; }
+    // The input's shape and dtype, which its gradient must have.
+    const Shape& shape() const;
+    DType dtype() const;
 };
 
 // Gradient of the output -> gradient per input (an undefined Tensor where an input gets none).
@@ -29,12 +30,15 @@ struct Node {
     std::string name;               // the op's name, used in error messages and anomaly reports
     std::vector<Edge> inputs;       // one per op input, inactive where no gradient is needed
     BackwardFn backward;            // captures what the op saved; reset when the graph is freed
-    Shape output_shape;             // what a hook's replacement gradient must have
+    Shape output_shape;             // what its gradient must have (from hooks, or as an input's)
     DType output_dtype = DType::float32;
     std::weak_ptr<TensorImpl> retained_output;  // set by retain_grad() on a non-leaf output
     std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
     bool freed = false;             // backward ran without retain_graph: `backward` is gone
 };
+
+inline const Shape& Edge::shape() const { return node ? node->output_shape : leaf->shape; }
+inline DType Edge::dtype() const { return node ? node->output_dtype : leaf->dtype; }
 
 // True if any input needs a gradient and grad mode is on: only then does an op record a node.
 bool any_requires_grad(const std::vector<Tensor>& inputs);
