@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 from typing import Any, Optional, Tuple
 
 import numpy as np

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Sequence, Tuple
 
 import numpy as np
 
-from . import _core
 from ._tensor.creation import tensor
 from ._tensor.dtypes import Tensor, float64
 from .autograd import no_grad

@@ -5,7 +5,7 @@ import os
 import secrets
 import zipfile
 from collections import OrderedDict
-from typing import Any, Dict, Union
+from typing import Any, Union
 
 import numpy as np
 

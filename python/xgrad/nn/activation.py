@@ -10,7 +10,6 @@ watches every module that is one.
 """
 from __future__ import annotations
 
-import inspect
 import numbers
 from typing import Any, Callable, Dict, List
 
@@ -19,6 +18,7 @@ import numpy as np
 from .._tensor.dtypes import Tensor, _dtype, float32
 from .._tensor.registered import REGISTRY
 from .. import _core
+from .._signature import declared_init, keyword
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -76,24 +76,14 @@ def _checked(cls: type, spec: Dict[str, Any], value: Any) -> Any:
 
 def _constructor(cls: type) -> Callable[..., None]:
     """``__init__(self, <the function's hyper-parameters with their registered defaults>)``."""
-    P = inspect.Parameter
     hyper: List[Dict[str, Any]] = list(cls._hyper.values())
-    signature = inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD)] +
-                                  [P(h["name"], P.POSITIONAL_OR_KEYWORD, default=h["default"]) for h in hyper])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        try:
-            bound = signature.bind(self, *args, **kwargs)
-        except TypeError as e:
-            raise TypeError(f"{type(self).__name__}: {e}") from None
-        bound.apply_defaults()
+    def build(self: Module, arguments: Dict[str, Any]) -> None:
         Module.__init__(self)
         for h in hyper:
-            setattr(self, h["name"], _checked(type(self), h, bound.arguments[h["name"]]))
+            setattr(self, h["name"], _checked(type(self), h, arguments[h["name"]]))
 
-    __init__.__signature__ = signature
-    __init__.__qualname__ = f"{cls.__name__}.__init__"
-    return __init__
+    return declared_init(cls, [keyword(h["name"], h["default"]) for h in hyper], build)
 
 
 # ---------------------------------------------------------------- the lectures' activations

@@ -1,8 +1,6 @@
 """Regularisers that act in training mode only: Dropout, DropConnect, StochasticDepth."""
 from __future__ import annotations
 
-from typing import Any
-
 from .. import _core
 from .._tensor import Tensor
 from . import functional as F

@@ -304,7 +304,6 @@ class Module:
         for name, child in self._modules.items():
             child_repr = repr(child).replace("\n", "\n  ")
             lines.append(f"({name}): {child_repr}")
-        own = sum(p.numel() for p in self._parameters.values() if p is not None)
         extra = self.extra_repr()
         head = f"{type(self).__name__}({extra}"
         if not lines:

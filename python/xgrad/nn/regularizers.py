@@ -9,7 +9,7 @@ Biases (and other 1-D parameters such as normalisation scales) are excluded by d
 lectures advise. ``max_norm_`` is a constraint applied after ``optimizer.step()``."""
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Union
+from typing import Any, List
 
 from .. import _core
 from .._tensor import Tensor

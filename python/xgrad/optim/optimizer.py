@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import inspect
 import numbers
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
 from .. import _core
+from .._signature import declared_init, keyword
 from .._tensor import Tensor
 from ..autograd import enable_grad
 
@@ -266,23 +266,9 @@ def _number(value: Any, optimizer: str, name: str) -> float:
 
 def _constructor(cls: type) -> Callable[..., None]:
     """``__init__(self, params, <the rule's hyper-parameters with their defaults>)`` for ``cls``."""
-    P = inspect.Parameter
-    parameters = [P("self", P.POSITIONAL_OR_KEYWORD), P("params", P.POSITIONAL_OR_KEYWORD)]
-    parameters += [P(name, P.POSITIONAL_OR_KEYWORD, default=value) for name, value in cls._defaults().items()]
-    signature = inspect.Signature(parameters)
+    def build(self: Optimizer, arguments: Dict[str, Any]) -> None:
+        params = arguments.pop("params")
+        Optimizer.__init__(self, params, arguments)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        try:
-            bound = signature.bind(self, *args, **kwargs)
-        except TypeError as e:
-            raise TypeError(f"{type(self).__name__}: {e}") from None
-        bound.apply_defaults()
-        hyper = dict(bound.arguments)
-        del hyper["self"]
-        params = hyper.pop("params")
-        Optimizer.__init__(self, params, hyper)
-
-    __init__.__signature__ = signature
-    __init__.__qualname__ = f"{cls.__name__}.__init__"
-    __init__.__doc__ = f"{cls.__name__}{str(signature).replace('(self, ', '(')}: see help({cls.__name__})."
-    return __init__
+    parameters = [keyword("params")] + [keyword(name, value) for name, value in cls._defaults().items()]
+    return declared_init(cls, parameters, build)
