@@ -288,3 +288,74 @@ def test_assigning_grad_of_another_shape_or_dtype_is_refused(grad, pattern):
     assert x.grad is None
     x.grad = xgrad.ones(2, dtype=xgrad.float64)  # the right shape and dtype is accepted
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+# ---------------------------------------------------------------- in-place writes after a tensor was saved
+
+MODIFIED = r"modified by an inplace operation: the float64 tensor of shape \(3,\) that '{op}' saved \({what}\) " \
+           r"is at version {now}; expected version {then}"
+
+
+def test_in_place_change_of_a_saved_input_is_refused_naming_the_op_and_versions():
+    w = leaf([1.0, 2.0, 3.0])
+    y = (w * w).sum()
+    with xgrad.no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match=MODIFIED.format(op="mul", what="input 0", now=1, then=0)):
+        y.backward()
+
+
+def test_optimizer_step_between_forward_and_backward_is_refused():
+    w = leaf([1.0, 2.0, 3.0])
+    optimizer = xgrad.optim.SGD([w], lr=0.1)
+    first = (w * w).sum()
+    first.backward(retain_graph=True)
+    optimizer.step()  # w changes in place: the graph of `first` saved the old w
+    with pytest.raises(RuntimeError, match=MODIFIED.format(op="mul", what="input 0", now=1, then=0)):
+        first.backward()
+
+
+def test_in_place_change_of_a_saved_output_is_refused():
+    x = leaf([0.0, 1.0, 2.0])
+    z = x.exp()  # exp saves its output
+    with xgrad.no_grad():
+        z.add_(1.0)
+    with pytest.raises(RuntimeError, match=MODIFIED.format(op="exp", what="its output", now=1, then=0)):
+        z.sum().backward()
+
+
+@pytest.mark.parametrize("write", [
+    lambda t: t.fill_(0.0), lambda t: t.mul_(2.0), lambda t: t.copy_(xgrad.zeros(3, dtype=xgrad.float64)),
+    lambda t: t.__setitem__(1, 7.0), lambda t: t[0:2].fill_(0.0), lambda t: t.detach().add_(1.0),
+], ids=["fill_", "mul_", "copy_", "setitem", "write-through-a-view", "write-through-detach"])
+def test_every_kind_of_in_place_write_bumps_the_version_the_engine_checks(write):
+    x = leaf([1.0, 2.0, 3.0])
+    saved = x * 1.0
+    y = (saved.tanh()).sum()  # tanh saves its output, not `saved`
+    z = (saved * saved).sum()  # mul saves `saved`
+    with xgrad.no_grad():
+        write(saved)
+    y.backward(retain_graph=True)  # tanh's saved output is untouched: no error
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*'mul' saved"):
+        z.backward()
+
+
+def test_a_write_to_a_tensor_no_backward_saved_is_allowed_and_exact():
+    a, b = leaf([1.0, 2.0, 3.0]), leaf([4.0, 5.0, 6.0])
+    y = (a + b).sum()  # add saves neither operand: its gradient does not depend on them
+    with xgrad.no_grad():
+        a.mul_(10.0)
+    y.backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0, 1.0])
+
+
+def test_in_place_write_into_a_graph_tensor_in_grad_mode_is_refused():
+    """xgrad records no in-place op in the graph: y[0] = 5 would leave backward differentiating the old
+    values (x's gradient at 0 would stay 2 instead of 0), so it is refused outright."""
+    x = leaf([1.0, 2.0, 3.0])
+    y = x * 2.0
+    for write in (lambda: y.__setitem__(0, 5.0), lambda: y.add_(1.0), lambda: y.fill_(0.0)):
+        with pytest.raises(RuntimeError, match=r"(index assignment|add_|fill_): the tensor is the output of 'mul' in the "
+                                               r"autograd graph.*does not differentiate in-place"):
+            write()
+    np.testing.assert_array_equal(y.detach().numpy(), [2.0, 4.0, 6.0])

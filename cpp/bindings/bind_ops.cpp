@@ -46,6 +46,7 @@ void bind_ops(py::module_& m) {
     m.def("add_scaled_", &add_scaled_);
     m.def("mul_", &mul_);
     m.def("copy_", &copy_);
+    m.def("check_inplace_allowed", &check_inplace_allowed, py::arg("tensor"), py::arg("op"));
     m.def("fill_", &fill_);
 
     // reductions

@@ -16,6 +16,25 @@ namespace {
 
 thread_local bool grad_enabled = true;
 bool anomaly_enabled = false;
+// The tensors save() recorded since the last attach() on this thread (an op saves, then attaches).
+thread_local std::vector<SavedVersion> pending_saves;
+
+const char* role_text(int role) { return role == -1 ? "its output" : role == -2 ? "a tensor it computed" : "input "; }
+
+void check_saved_versions(const Node& node) {
+    for (const SavedVersion& s : node.saved) {
+        const uint64_t now = s.storage->version();
+        if (now == s.version) continue;
+        std::ostringstream os;
+        os << "one of the variables needed for gradient computation has been modified by an inplace operation: "
+           << "the " << dtype_name(s.dtype) << " tensor of shape " << shape_str(s.shape) << " that '" << node.name
+           << "' saved (" << role_text(s.role);
+        if (s.role >= 0) os << s.role;
+        os << ") is at version " << now << "; expected version " << s.version
+           << ". Compute it again after the in-place change, or change a copy (clone()) instead";
+        throw std::runtime_error(os.str());
+    }
+}
 
 // The one accumulation path: the first gradient a tensor receives becomes its .grad (a private
 // copy unless nothing else can reach it, since later gradients are added into it in place); later
@@ -76,14 +95,24 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 }
 
 Tensor detach(const Tensor& t) {
-    Tensor out = Tensor::from_storage(t.storage(), t.shape(), t.strides(), t.offset(), t.dtype());
-    out.impl()->version = t.impl()->version;  // same data, same version counter
-    return out;
+    return Tensor::from_storage(t.storage(), t.shape(), t.strides(), t.offset(), t.dtype());
+}
+
+Tensor save(const Tensor& t) {
+    pending_saves.push_back({t.storage(), t.version(), t.shape(), t.dtype(), -2});
+    return detach(t);
 }
 
 void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, BackwardFn backward) {
-    if (anomaly_enabled) check_finite(out, name, "forward output");
     auto node = std::make_shared<Node>();
+    node->saved = std::move(pending_saves);  // taken first: nothing may leave them to the next op
+    pending_saves.clear();
+    if (anomaly_enabled) check_finite(out, name, "forward output");
+    for (SavedVersion& s : node->saved) {
+        if (s.storage == out.storage()) s.role = -1;
+        for (size_t i = 0; i < inputs.size() && s.role == -2; ++i)
+            if (inputs[i].defined() && s.storage == inputs[i].storage()) s.role = int(i);
+    }
     node->name = name;
     node->backward = std::move(backward);
     node->output_shape = out.shape();
@@ -190,6 +219,7 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
         }
         if (auto retained = node->retained_output.lock()) accumulate(retained->grad, g);
 
+        check_saved_versions(*node);
         std::vector<Tensor> input_grads = node->backward(g);
         if (input_grads.size() != node->inputs.size()) {
             std::ostringstream os;
@@ -214,6 +244,7 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
         }
         if (!retain_graph) {
             node->backward = nullptr;  // frees the saved tensors now, not when the graph dies
+            node->saved.clear();
             node->freed = true;
         }
     }

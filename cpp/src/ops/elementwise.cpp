@@ -15,10 +15,17 @@ using kernels::BinaryOp;
 using Grads = std::vector<Tensor>;
 
 void check_inplace_allowed(const Tensor& t, const char* op) {
-    if (autograd::is_grad_enabled() && t.requires_grad() && t.is_leaf())
+    if (!autograd::is_grad_enabled() || !t.requires_grad()) return;
+    if (t.is_leaf())
         throw std::runtime_error(std::string(op) +
                                  ": a leaf tensor that requires grad is being used in an in-place "
                                  "operation; wrap the update in `with xgrad.no_grad():`");
+    // xgrad records no in-place ops in the graph: the write would be invisible to backward, whose
+    // gradient would then be that of the values before it.
+    throw std::runtime_error(std::string(op) + ": the tensor is the output of '" + t.grad_fn()->name +
+                             "' in the autograd graph, and xgrad does not differentiate in-place writes; "
+                             "build the new value out of place (xgrad.where, cat, arithmetic) or write into "
+                             "a copy (clone())");
 }
 
 namespace {

@@ -19,10 +19,9 @@ inline std::pair<Tensor, Tensor> promote(const Tensor& a, const Tensor& b) {
 
 inline bool needs_grad(const std::vector<Tensor>& inputs) { return autograd::any_requires_grad(inputs); }
 
-// What a backward function keeps of a tensor: its data, without its history (no cycles).
-inline Tensor saved(const Tensor& t) { return autograd::detach(t); }
+// What a backward function keeps of a tensor: its data, without its history (no cycles), with the
+// version of the data recorded so that backward refuses it once changed in place.
+inline Tensor saved(const Tensor& t) { return autograd::save(t); }
 
-// In-place writes into a leaf that requires grad would silently corrupt gradients.
-void check_inplace_allowed(const Tensor& t, const char* op);
 
 }  // namespace xgrad::ops

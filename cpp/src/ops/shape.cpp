@@ -8,6 +8,7 @@
 #include "../kernels/elementwise.hpp"
 #include "../kernels/index.hpp"
 #include "op_utils.hpp"
+#include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 
 namespace xgrad::ops {
@@ -16,10 +17,9 @@ using Grads = std::vector<Tensor>;
 
 namespace {
 
+// A view shares x's storage, and with it the version counter: a write through it is a write to x.
 Tensor make_view(const Tensor& x, const Shape& shape, const Strides& strides, int64_t offset) {
-    Tensor v = Tensor::from_storage(x.storage(), shape, strides, offset, x.dtype());
-    v.impl()->version = x.impl()->version;  // a write through the view is a write to x
-    return v;
+    return Tensor::from_storage(x.storage(), shape, strides, offset, x.dtype());
 }
 
 // Strides for viewing x with `shape` without copying, or empty if x's layout does not allow it.

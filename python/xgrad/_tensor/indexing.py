@@ -132,6 +132,7 @@ def _getitem(self: Tensor, key: Any) -> Tensor:
 def _setitem(self: Tensor, key: Any, value: Any) -> None:
     """``t[key] = value`` in place, with the rules of ``t[key]``; ``value`` (a tensor, a number or
     an array) broadcasts to the indexed shape."""
+    _core.check_inplace_allowed(self, "index assignment")  # before the views below enter the graph
     view, advanced = _plan_index(self, key)
     if isinstance(value, Tensor):
         src = value

@@ -23,6 +23,17 @@ struct Edge {
     DType dtype() const;
 };
 
+// A tensor a backward function saved, as the engine checks it: its storage's version when saved
+// must still be the version when backward runs, or the gradient would be computed from data
+// changed in place since (PyTorch refuses the same).
+struct SavedVersion {
+    std::shared_ptr<Storage> storage;
+    uint64_t version;
+    Shape shape;
+    DType dtype;
+    int role;  // >= 0: that input of the op; -1: its output; -2: a tensor the op computed
+};
+
 // Gradient of the output -> gradient per input (an undefined Tensor where an input gets none).
 using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
 
@@ -34,6 +45,7 @@ struct Node {
     DType output_dtype = DType::float32;
     std::weak_ptr<TensorImpl> retained_output;  // set by retain_grad() on a non-leaf output
     std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
+    std::vector<SavedVersion> saved;  // what `backward` captured through save(), checked before it runs
     bool freed = false;             // backward ran without retain_graph: `backward` is gone
 };
 
@@ -44,10 +56,15 @@ inline DType Edge::dtype() const { return node ? node->output_dtype : leaf->dtyp
 bool any_requires_grad(const std::vector<Tensor>& inputs);
 
 // Records `out` as produced by op `name` from `inputs`: sets out.requires_grad and out.grad_fn.
-// `backward` must not capture `out` itself (use a detached alias when backward needs the output).
+// `backward` must not capture `out` itself (capture save(out)). The tensors passed to save() since
+// the last attach() on this thread become the node's saved tensors.
 void attach(Tensor& out, const char* name, const std::vector<Tensor>& inputs, BackwardFn backward);
 
-// A tensor sharing `t`'s data with no autograd history: what backward functions save.
+// A tensor sharing `t`'s data with no autograd history.
 Tensor detach(const Tensor& t);
+
+// What a backward function captures of a tensor: detach(t), with the version of its data recorded
+// for the node that the next attach() on this thread creates.
+Tensor save(const Tensor& t);
 
 }  // namespace xgrad::autograd

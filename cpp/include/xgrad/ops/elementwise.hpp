@@ -32,8 +32,11 @@ Tensor clip(const Tensor& x, double min, double max);                    // d/dx
 Tensor greater(const Tensor& a, const Tensor& b);
 Tensor equal(const Tensor& a, const Tensor& b);
 
-// In-place updates for optimizers and initialisers; they refuse a leaf that requires grad while
-// grad mode is on (as PyTorch does), since that would corrupt the graph.
+// RuntimeError naming `op` when `t` may not be written in place while grad mode is on: a leaf that
+// requires grad (as PyTorch), or a tensor of the graph (xgrad does not differentiate in-place writes).
+void check_inplace_allowed(const Tensor& t, const char* op);
+
+// In-place updates for optimizers and initialisers; they call check_inplace_allowed.
 void add_(const Tensor& a, const Tensor& b);                 // a += b
 void add_scaled_(const Tensor& a, const Tensor& b, double alpha);  // a += alpha * b
 void mul_(const Tensor& a, double b);                        // a *= b

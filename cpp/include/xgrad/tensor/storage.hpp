@@ -3,7 +3,9 @@
 // array, whose lifetime the `owner` handle extends.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace xgrad {
@@ -22,6 +24,11 @@ public:
     void* data() const { return data_; }
     size_t nbytes() const { return nbytes_; }
 
+    // Bumped by every in-place write into the buffer, whichever view writes: a tensor saved for
+    // backward records it, and backward refuses data changed since (autograd/engine.cpp).
+    uint64_t version() const { return version_.load(std::memory_order_relaxed); }
+    void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
 private:
     Storage(void* data, size_t nbytes, std::shared_ptr<void> owner, bool cached)
         : data_(data), nbytes_(nbytes), owner_(std::move(owner)), cached_(cached) {}
@@ -30,6 +37,7 @@ private:
     size_t nbytes_;
     std::shared_ptr<void> owner_;
     bool cached_;
+    std::atomic<uint64_t> version_{0};
 };
 
 // Statistics of the caching allocator, for benchmarks and tests.

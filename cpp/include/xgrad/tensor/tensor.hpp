@@ -31,8 +31,6 @@ struct TensorImpl {
     bool requires_grad = false;
     std::shared_ptr<TensorImpl> grad;
     std::shared_ptr<autograd::Node> grad_fn;
-    // Bumped by every in-place write (kernels' copy_into, fill, binary_inplace; optimizer steps).
-    std::shared_ptr<uint64_t> version = std::make_shared<uint64_t>(0);
 };
 
 int64_t numel_of(const Shape& shape);
@@ -81,8 +79,9 @@ public:
     void set_grad(const Tensor& g);
     const std::shared_ptr<autograd::Node>& grad_fn() const { return impl_->grad_fn; }
     bool is_leaf() const { return !impl_->grad_fn; }
-    uint64_t version() const { return *impl_->version; }
-    void bump_version() const { ++*impl_->version; }
+    // The version of the data (shared by every view of the storage; Storage::version).
+    uint64_t version() const { return impl_->storage->version(); }
+    void bump_version() const { impl_->storage->bump_version(); }
 
     // Element at a flat C-order index, converted to double (tests, item(), repr).
     double item() const;
