@@ -203,3 +203,53 @@ def test_randint_stays_in_range_and_covers_it():
         xgrad.randint(3, 3, 2)
     with pytest.raises(ValueError, match="randperm"):
         xgrad.randperm(-1)
+
+
+# ---------------------------------------------------------------- shape arithmetic never overflows
+
+HUGE = 2 ** 62
+
+
+@pytest.mark.parametrize("make", [xgrad.zeros, xgrad.ones, xgrad.empty, xgrad.randn, xgrad.rand,
+                                  lambda *s: xgrad.full(s, 1.0)], ids=["zeros", "ones", "empty", "randn", "rand", "full"])
+@pytest.mark.parametrize("shape,why", [
+    ((2 ** 40, 2 ** 40), "more elements than int64 can count"),
+    ((2 ** 33, 2 ** 31), "more elements than int64 can count"),
+    ((HUGE, 4), "more elements than int64 can count"),
+    ((2 ** 31, 2 ** 31), "more bytes than int64 can count"),
+    ((0, HUGE, HUGE), "no element but strides too large"),
+    ((3, -1), "negative dimension"),
+], ids=["2^80", "2^64", "2^64-by-a-huge-first-dim", "2^62-elements", "zero-beside-huge", "negative"])
+def test_creation_with_an_overflowing_shape_raises_naming_the_op(make, shape, why):
+    name = {xgrad.zeros: "zeros", xgrad.ones: "ones", xgrad.empty: "empty", xgrad.randn: "randn",
+            xgrad.rand: "rand"}.get(make, "full")
+    with pytest.raises(ValueError, match=rf"{name}: shape .* {why}"):
+        make(*shape)
+
+
+def test_a_shape_that_fits_but_not_in_memory_is_a_memory_error_naming_the_size():
+    with pytest.raises(MemoryError, match=r"cannot allocate .* GiB \(4611686018427387904 bytes\)"):
+        xgrad.zeros(2 ** 30, 2 ** 30)  # 2^60 float32: 4 EiB
+
+
+@pytest.mark.parametrize("fn,pattern", [
+    (lambda: xgrad.ones(3).expand(-2, 3), r"expand: the target shape \(-2, 3\) has a negative dimension"),
+    (lambda: xgrad.ones(3).expand(2 ** 40, 2 ** 40, 3).sum(), r"expand: .* more elements than int64"),
+    (lambda: xgrad.ones(1, 1).expand(2 ** 32, 1) + xgrad.ones(1, 1).expand(1, 2 ** 32),
+     r"add: broadcasting \(4294967296, 1\) with \(1, 4294967296\) gives .* more elements than int64"),
+    (lambda: xgrad.ones(4).reshape(2 ** 40, 2 ** 40, -1), r"reshape: shape .* more elements than int64"),
+    (lambda: xgrad.arange(0, 1e300), r"arange: .* would have 1e\+300 elements"),
+    (lambda: xgrad.arange(0, float("nan")), r"arange: start, end and step must be finite"),
+    (lambda: xgrad.arange(float("inf")), r"arange: start, end and step must be finite"),
+], ids=["expand-negative", "expand-overflow", "broadcast-overflow", "reshape-overflow", "arange-count",
+        "arange-nan", "arange-inf"])
+def test_views_broadcasts_and_ranges_that_overflow_raise(fn, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        fn()
+
+
+def test_a_huge_view_that_fits_is_still_allowed():
+    """A stride-0 view of 2^62 elements is legal (nothing is allocated); only counts that overflow fail."""
+    v = xgrad.ones(1).expand(HUGE)
+    assert v.shape == (HUGE,) and v.stride() == (0,)
+    assert v[HUGE - 1].item() == 1.0

@@ -91,6 +91,14 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
         }
         out[i] = da == 1 ? db : da;
     }
+    int64_t elements = 1;
+    for (int64_t extent : out)
+        if (__builtin_mul_overflow(elements, extent, &elements)) {
+            std::ostringstream os;
+            os << op << ": broadcasting " << shape_str(a) << " with " << shape_str(b) << " gives " << shape_str(out)
+               << ", more elements than int64 can count";
+            throw ValueError(os.str());
+        }
     return out;
 }
 

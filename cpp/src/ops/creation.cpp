@@ -12,25 +12,45 @@ namespace xgrad::ops {
 
 using Grads = std::vector<Tensor>;
 
-Tensor empty(const Shape& shape, DType dtype) { return Tensor::empty(shape, dtype); }
+namespace {
+// A new tensor for the creation op `op`, whose name the shape's errors carry.
+Tensor created(const Shape& shape, DType dtype, const char* op) {
+    check_shape(shape, dtype, op);
+    return Tensor::empty(shape, dtype);
+}
 
-Tensor full(const Shape& shape, double value, DType dtype) {
-    Tensor t = Tensor::empty(shape, dtype);
+Tensor filled(const Shape& shape, double value, DType dtype, const char* op) {
+    Tensor t = created(shape, dtype, op);
     kernels::fill(t, value);
     return t;
 }
+}  // namespace
 
-Tensor zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); }
-Tensor ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
+Tensor empty(const Shape& shape, DType dtype) { return created(shape, dtype, "empty"); }
+Tensor full(const Shape& shape, double value, DType dtype) { return filled(shape, value, dtype, "full"); }
+Tensor zeros(const Shape& shape, DType dtype) { return filled(shape, 0.0, dtype, "zeros"); }
+Tensor ones(const Shape& shape, DType dtype) { return filled(shape, 1.0, dtype, "ones"); }
 Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
 Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
 Tensor full_like(const Tensor& t, double value) { return full(t.shape(), value, t.dtype()); }
 
 Tensor arange(double start, double stop, double step, DType dtype) {
     if (step == 0.0) throw ValueError("arange: step must be nonzero");
-    double count = std::ceil((stop - start) / step);
-    int64_t n = count > 0 ? int64_t(count) : 0;
-    Tensor t = Tensor::empty({n}, dtype);
+    if (!std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step)) {
+        std::ostringstream os;
+        os << "arange: start, end and step must be finite, got " << python_repr(start) << ", " << python_repr(stop)
+           << ", " << python_repr(step);
+        throw ValueError(os.str());
+    }
+    const double count = std::ceil((stop - start) / step);
+    if (!(count < 9.2e18)) {  // int64's limit, below which the conversion is defined
+        std::ostringstream os;
+        os << "arange: " << python_repr(start) << " to " << python_repr(stop) << " by " << python_repr(step)
+           << " would have " << python_repr(count) << " elements, more than int64 can count";
+        throw ValueError(os.str());
+    }
+    const int64_t n = count > 0 ? int64_t(count) : 0;
+    Tensor t = created({n}, dtype, "arange");
     XGRAD_DISPATCH(dtype, [&] {
         scalar_t* p = t.data<scalar_t>();
         for (int64_t i = 0; i < n; ++i) p[i] = scalar_t(start + double(i) * step);
@@ -39,7 +59,7 @@ Tensor arange(double start, double stop, double step, DType dtype) {
 }
 
 Tensor randn(const Shape& shape, DType dtype) {
-    Tensor t = Tensor::empty(shape, dtype);
+    Tensor t = created(shape, dtype, "randn");
     std::normal_distribution<double> normal(0.0, 1.0);
     auto& gen = generator();
     XGRAD_DISPATCH(dtype, [&] {
@@ -50,7 +70,7 @@ Tensor randn(const Shape& shape, DType dtype) {
 }
 
 Tensor rand(const Shape& shape, DType dtype) {
-    Tensor t = Tensor::empty(shape, dtype);
+    Tensor t = created(shape, dtype, "rand");
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     auto& gen = generator();
     XGRAD_DISPATCH(dtype, [&] {
@@ -92,7 +112,7 @@ Tensor bernoulli_mask(const Shape& shape, double p, double scale, DType dtype) {
         os << "dropout: p (the probability of dropping) must be in [0, 1), got " << p;
         throw ValueError(os.str());
     }
-    Tensor mask = Tensor::empty(shape, dtype);
+    Tensor mask = created(shape, dtype, "dropout");
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     auto& gen = generator();
     XGRAD_DISPATCH(dtype, [&] {

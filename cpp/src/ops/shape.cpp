@@ -66,8 +66,8 @@ Tensor reshape(const Tensor& x, const Shape& shape_in) {
             infer = int64_t(i);
         } else if (shape[i] < 0) {
             throw ValueError("reshape: invalid dimension in " + shape_str(shape_in));
-        } else {
-            known *= shape[i];
+        } else if (__builtin_mul_overflow(known, shape[i], &known)) {
+            throw ValueError("reshape: shape " + shape_str(shape_in) + " has more elements than int64 can count");
         }
     }
     if (infer >= 0) {
@@ -128,6 +128,14 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
 
 Tensor expand(const Tensor& x, const Shape& shape) {
     if (shape == x.shape()) return x;
+    int64_t elements = 1;
+    for (int64_t extent : shape) {
+        if (extent < 0)
+            throw ValueError("expand: the target shape " + shape_str(shape) + " has a negative dimension (-1 keeps "
+                             "an existing one)");
+        if (__builtin_mul_overflow(elements, extent, &elements))
+            throw ValueError("expand: the target shape " + shape_str(shape) + " has more elements than int64 can count");
+    }
     bool ok = shape.size() >= x.shape().size();
     if (ok) {
         size_t lead = shape.size() - x.shape().size();

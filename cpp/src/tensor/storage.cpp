@@ -1,11 +1,14 @@
 #include "xgrad/tensor/storage.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <new>
 #include <unordered_map>
 #include <vector>
+
+#include "xgrad/tensor/errors.hpp"
 
 namespace xgrad {
 namespace {
@@ -18,6 +21,13 @@ constexpr size_t kAlignment = 64;
 
 // Rounds a request up so that buffers of nearly equal sizes share a free list: to 4 KiB pages,
 // then to 1/8 of the next power of two (at most 12.5% waste).
+[[noreturn]] void throw_out_of_memory(size_t nbytes) {
+    char text[160];
+    std::snprintf(text, sizeof text, "cannot allocate %.1f GiB (%zu bytes) for a tensor: out of memory",
+                  double(nbytes) / double(1ull << 30), nbytes);
+    throw MemoryError(text);
+}
+
 size_t bucket_size(size_t nbytes) {
     size_t rounded = (nbytes + 4095) & ~size_t(4095);
     size_t pow2 = 4096;
@@ -47,7 +57,7 @@ struct CachingAllocator {
             ++misses;
         }
         void* p = std::aligned_alloc(kAlignment, bucket);
-        if (!p) throw std::bad_alloc();
+        if (!p) throw_out_of_memory(bucket);
         return p;
     }
 
@@ -92,7 +102,7 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
     size_t padded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
     if (padded == 0) padded = kAlignment;
     void* p = std::aligned_alloc(kAlignment, padded);
-    if (!p) throw std::bad_alloc();
+    if (!p) throw_out_of_memory(padded);
     live_bytes += nbytes;
     return std::shared_ptr<Storage>(new Storage(p, nbytes, nullptr, false));
 }

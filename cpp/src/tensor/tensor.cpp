@@ -1,5 +1,6 @@
 #include "xgrad/tensor/tensor.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace xgrad {
@@ -20,9 +21,27 @@ Strides contiguous_strides(const Shape& shape) {
     return strides;
 }
 
+void check_shape(const Shape& shape, DType dtype, const char* op) {
+    auto fail = [&](const std::string& why) {
+        throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " " + why);
+    };
+    int64_t elements = 1, bytes = 0, stride = 1;
+    for (int64_t extent : shape)
+        if (extent < 0) fail("has a negative dimension");
+    for (int64_t extent : shape)
+        if (__builtin_mul_overflow(elements, extent, &elements)) fail("has more elements than int64 can count");
+    if (__builtin_mul_overflow(elements, int64_t(itemsize(dtype)), &bytes))
+        fail("needs more bytes than int64 can count (" + std::to_string(elements) + " elements of " +
+             std::to_string(itemsize(dtype)) + " bytes)");
+    // The contiguous strides are products of the later extents, a 0-size one counting as 1: with a
+    // 0 in the shape they can overflow although the tensor has no element.
+    for (size_t i = shape.size(); i-- > 0;)
+        if (__builtin_mul_overflow(stride, std::max<int64_t>(shape[i], 1), &stride))
+            fail("has no element but strides too large for int64 (the extents beside the 0 do not fit)");
+}
+
 Tensor Tensor::empty(const Shape& shape, DType dtype) {
-    for (int64_t s : shape)
-        if (s < 0) throw ValueError("negative dimension in shape " + shape_str(shape));
+    check_shape(shape, dtype, "tensor");
     auto impl = std::make_shared<TensorImpl>();
     impl->storage = Storage::allocate(size_t(numel_of(shape)) * itemsize(dtype));
     impl->shape = shape;
@@ -33,6 +52,32 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
 
 Tensor Tensor::from_storage(std::shared_ptr<Storage> storage, const Shape& shape,
                             const Strides& strides, int64_t offset, DType dtype) {
+    // Every element the view can reach must lie in its storage: offset + sum (extent - 1) * stride
+    // over the axes, both ends, computed without overflow.
+    auto fail = [&](const std::string& why) {
+        std::ostringstream os;
+        os << "view of shape " << shape_str(shape) << " with strides " << shape_str(strides) << " at offset "
+           << offset << ": " << why;
+        throw ValueError(os.str());
+    };
+    if (strides.size() != shape.size()) fail("one stride per dimension is needed");
+    int64_t elements = 1;
+    for (int64_t extent : shape) {
+        if (extent < 0) fail("a dimension is negative");
+        if (__builtin_mul_overflow(elements, extent, &elements)) fail("more elements than int64 can count");
+    }
+    if (elements > 0) {
+        int64_t low = offset, high = offset, step = 0;
+        for (size_t i = 0; i < shape.size(); ++i) {
+            if (__builtin_mul_overflow(shape[i] - 1, strides[i], &step)) fail("the strides overflow int64");
+            if (__builtin_add_overflow(step > 0 ? high : low, step, step > 0 ? &high : &low))
+                fail("the strides overflow int64");
+        }
+        const int64_t capacity = int64_t(storage->nbytes() / itemsize(dtype));
+        if (low < 0 || high >= capacity)
+            fail("it reaches elements " + std::to_string(low) + " to " + std::to_string(high) +
+                 " of a storage of " + std::to_string(capacity));
+    }
     auto impl = std::make_shared<TensorImpl>();
     impl->storage = std::move(storage);
     impl->shape = shape;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct TypeError : std::invalid_argument {
 };
 struct IndexError : std::out_of_range {
     using std::out_of_range::out_of_range;
+};
+// Python's MemoryError (pybind11 translates std::bad_alloc), with the size that could not be had.
+struct MemoryError : std::bad_alloc {
+    explicit MemoryError(std::string message) : message_(std::move(message)) {}
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    std::string message_;
 };
 // RuntimeError is std::runtime_error.
 

@@ -33,17 +33,20 @@ struct TensorImpl {
     std::shared_ptr<autograd::Node> grad_fn;
 };
 
-int64_t numel_of(const Shape& shape);
+int64_t numel_of(const Shape& shape);     // of a shape that passed check_shape
 Strides contiguous_strides(const Shape& shape);
+// ValueError naming `op` and the shape unless every dimension is >= 0 and the element count, the
+// contiguous strides and the byte size of a `dtype` tensor of that shape fit in int64.
+void check_shape(const Shape& shape, DType dtype, const char* op);
 
 class Tensor {
 public:
     Tensor() = default;
     explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
-    // A new contiguous tensor with uninitialised contents.
+    // A new contiguous tensor with uninitialised contents (check_shape first).
     static Tensor empty(const Shape& shape, DType dtype);
-    // A tensor over existing storage.
+    // A tensor over existing storage; ValueError unless every element it can reach lies inside it.
     static Tensor from_storage(std::shared_ptr<Storage> storage, const Shape& shape,
                                const Strides& strides, int64_t offset, DType dtype);
 
