@@ -82,6 +82,22 @@ std::vector<Node*> topological_order(Node* root) {
 
 }  // namespace
 
+Node::~Node() {
+    // Take over every input node this one is the last owner of, and their inputs in turn, so that
+    // each dies here in the loop with no inputs left to free recursively.
+    std::vector<std::shared_ptr<Node>> last_owned;
+    auto take_inputs = [&last_owned](Node& node) {
+        for (Edge& edge : node.inputs)
+            if (edge.node && edge.node.use_count() == 1) last_owned.push_back(std::move(edge.node));
+    };
+    take_inputs(*this);
+    while (!last_owned.empty()) {
+        std::shared_ptr<Node> node = std::move(last_owned.back());
+        last_owned.pop_back();
+        take_inputs(*node);
+    }  // `node` dies at the end of each iteration, its own inputs already taken
+}
+
 bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 bool is_anomaly_enabled() { return anomaly_enabled; }

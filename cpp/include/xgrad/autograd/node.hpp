@@ -47,6 +47,13 @@ struct Node {
     std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
     std::vector<SavedVersion> saved;  // what `backward` captured through save(), checked before it runs
     bool freed = false;             // backward ran without retain_graph: `backward` is gone
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    // Frees the chain of nodes only this one holds with a loop, not by recursion: a graph of a
+    // million ops would otherwise overflow the C++ stack when its last tensor dies.
+    ~Node();             // backward ran without retain_graph: `backward` is gone
 };
 
 inline const Shape& Edge::shape() const { return node ? node->output_shape : leaf->shape; }
