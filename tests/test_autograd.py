@@ -382,3 +382,67 @@ def test_in_place_write_into_a_graph_tensor_in_grad_mode_is_refused():
                                                r"autograd graph.*does not differentiate in-place"):
             write()
     np.testing.assert_array_equal(y.detach().numpy(), [2.0, 4.0, 6.0])
+
+
+# ---------------------------------------------------------------- threads
+
+def test_two_threads_backward_into_one_leaf_lose_no_update():
+    import threading
+    w = leaf([1.0, 2.0, 3.0])
+    start = threading.Barrier(2)
+
+    def work():
+        start.wait()
+        for _ in range(100):
+            (w * 1.0).sum().backward()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_array_equal(w.grad.numpy(), [200.0, 200.0, 200.0])
+
+
+@pytest.mark.parametrize("mode", ["grad", "anomaly"])
+def test_grad_and_anomaly_modes_belong_to_the_thread_that_sets_them(mode):
+    import threading
+    entered, checked = threading.Event(), threading.Event()
+    seen = {}
+
+    def other():
+        context = xgrad.no_grad() if mode == "grad" else xgrad.detect_anomaly()
+        with context:
+            entered.set()
+            checked.wait(10)
+            seen["inside"] = xgrad.is_grad_enabled() if mode == "grad" else xgrad._core.is_anomaly_enabled()
+
+    t = threading.Thread(target=other)
+    t.start()
+    entered.wait(10)
+    here = xgrad.is_grad_enabled() if mode == "grad" else xgrad._core.is_anomaly_enabled()
+    y = leaf([1.0]) * 2.0
+    checked.set()
+    t.join()
+    if mode == "grad":
+        assert here is True and y.requires_grad and seen["inside"] is False
+    else:
+        assert here is False and seen["inside"] is True
+
+
+def test_one_decorated_function_in_two_threads_restores_each_threads_mode():
+    import threading
+    gate = threading.Barrier(2)
+
+    @xgrad.no_grad()
+    def inside():
+        gate.wait(10)  # both threads are inside at once
+        return xgrad.is_grad_enabled()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append((inside(), xgrad.is_grad_enabled()))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [(False, True), (False, True)]

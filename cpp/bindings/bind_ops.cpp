@@ -15,50 +15,50 @@ namespace xgrad::bindings {
 void bind_ops(py::module_& m) {
     using T = const Tensor&;
     using namespace ops;
-    auto heavy = py::call_guard<py::gil_scoped_release>();
+    auto heavy = py::call_guard<py::gil_scoped_release>();  // matrix products: always long enough
 
     // elementwise
-    m.def("add", py::overload_cast<T, T>(&add));
-    m.def("add", py::overload_cast<T, double>(&add));
-    m.def("sub", py::overload_cast<T, T>(&sub));
-    m.def("sub", py::overload_cast<T, double>(&sub));
-    m.def("rsub", &rsub);
-    m.def("mul", py::overload_cast<T, T>(&mul));
-    m.def("mul", py::overload_cast<T, double>(&mul));
-    m.def("div", py::overload_cast<T, T>(&div));
-    m.def("div", py::overload_cast<T, double>(&div));
-    m.def("rdiv", &rdiv);
+    m.def("add", releasing_gil(py::overload_cast<T, T>(&add)));
+    m.def("add", releasing_gil(py::overload_cast<T, double>(&add)));
+    m.def("sub", releasing_gil(py::overload_cast<T, T>(&sub)));
+    m.def("sub", releasing_gil(py::overload_cast<T, double>(&sub)));
+    m.def("rsub", releasing_gil(&rsub));
+    m.def("mul", releasing_gil(py::overload_cast<T, T>(&mul)));
+    m.def("mul", releasing_gil(py::overload_cast<T, double>(&mul)));
+    m.def("div", releasing_gil(py::overload_cast<T, T>(&div)));
+    m.def("div", releasing_gil(py::overload_cast<T, double>(&div)));
+    m.def("rdiv", releasing_gil(&rdiv));
     // Scalar forms under their own names: one overload set per name would first try (Tensor,
     // Tensor) and fail, which costs more than the op on a small tensor.
-    m.def("add_scalar", py::overload_cast<T, double>(&add));
-    m.def("sub_scalar", py::overload_cast<T, double>(&sub));
-    m.def("mul_scalar", py::overload_cast<T, double>(&mul));
-    m.def("div_scalar", py::overload_cast<T, double>(&div));
-    m.def("pow", &ops::pow);
-    m.def("rpow", &rpow);
-    m.def("maximum", &maximum);
-    m.def("minimum", &minimum);
-    m.def("where", &ops::where);
-    m.def("clip", &clip);
-    m.def("greater", &greater);
-    m.def("equal", &equal);
-    m.def("add_", &add_);
-    m.def("add_scaled_", &add_scaled_);
-    m.def("mul_", &mul_);
-    m.def("copy_", &copy_);
+    m.def("add_scalar", releasing_gil(py::overload_cast<T, double>(&add)));
+    m.def("sub_scalar", releasing_gil(py::overload_cast<T, double>(&sub)));
+    m.def("mul_scalar", releasing_gil(py::overload_cast<T, double>(&mul)));
+    m.def("div_scalar", releasing_gil(py::overload_cast<T, double>(&div)));
+    m.def("pow", releasing_gil(&ops::pow));
+    m.def("rpow", releasing_gil(&rpow));
+    m.def("maximum", releasing_gil(&maximum));
+    m.def("minimum", releasing_gil(&minimum));
+    m.def("where", releasing_gil(&ops::where));
+    m.def("clip", releasing_gil(&clip));
+    m.def("greater", releasing_gil(&greater));
+    m.def("equal", releasing_gil(&equal));
+    m.def("add_", releasing_gil(&add_));
+    m.def("add_scaled_", releasing_gil(&add_scaled_));
+    m.def("mul_", releasing_gil(&mul_));
+    m.def("copy_", releasing_gil(&copy_));
     m.def("check_inplace_allowed", &check_inplace_allowed, py::arg("tensor"), py::arg("op"));
-    m.def("fill_", &fill_);
+    m.def("fill_", releasing_gil(&fill_));
 
     // reductions
-    m.def("sum", &ops::sum, py::arg("x"), py::arg("axes"), py::arg("keepdims"));
-    m.def("mean", &ops::mean, py::arg("x"), py::arg("axes"), py::arg("keepdims"));
-    m.def("max", &ops::max, py::arg("x"), py::arg("axes"), py::arg("keepdims"));
-    m.def("min", &ops::min, py::arg("x"), py::arg("axes"), py::arg("keepdims"));
-    m.def("var", &ops::var, py::arg("x"), py::arg("axes"), py::arg("correction"), py::arg("keepdims"));
-    m.def("sum_to_shape", &sum_to_shape);
+    m.def("sum", releasing_gil(&ops::sum), py::arg("x"), py::arg("axes"), py::arg("keepdims"));
+    m.def("mean", releasing_gil(&ops::mean), py::arg("x"), py::arg("axes"), py::arg("keepdims"));
+    m.def("max", releasing_gil(&ops::max), py::arg("x"), py::arg("axes"), py::arg("keepdims"));
+    m.def("min", releasing_gil(&ops::min), py::arg("x"), py::arg("axes"), py::arg("keepdims"));
+    m.def("var", releasing_gil(&ops::var), py::arg("x"), py::arg("axes"), py::arg("correction"), py::arg("keepdims"));
+    m.def("sum_to_shape", releasing_gil(&sum_to_shape));
 
     // shape
-    m.def("reshape", &reshape);
+    m.def("reshape", releasing_gil(&reshape));  // copies when the layout does not allow a view
     m.def("permute", &permute);
     m.def("transpose", &transpose);
     m.def("expand", &expand);

@@ -38,10 +38,10 @@ template <class... A, size_t... I>
 void define(py::module_& m, py::class_<Tensor>& tensor, const ops::OpInfo& op, Tensor (*fn)(const Tensor&, A...),
             std::index_sequence<I...>) {
     const std::string function_doc = ops::python_signature(op, false) + "\n\n" + op.formula;
-    m.def(op.name.c_str(), fn, py::arg("input"), keyword<A>(op.params[I])..., function_doc.c_str());
+    m.def(op.name.c_str(), releasing_gil(fn), py::arg("input"), keyword<A>(op.params[I])..., function_doc.c_str());
     if (op.exposure & ops::method) {
         const std::string method_doc = ops::python_signature(op, true) + "\n\n" + op.formula;
-        tensor.def(op.name.c_str(), fn, keyword<A>(op.params[I])..., method_doc.c_str());
+        tensor.def(op.name.c_str(), releasing_gil(fn), keyword<A>(op.params[I])..., method_doc.c_str());
     }
 }
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -12,9 +13,17 @@ from ._tensor.dtypes import Tensor, _NUMPY_OF, float32
 
 
 class _GradMode(contextlib.ContextDecorator):
+    # The modes are per thread in the core; so is the stack of values to restore, since one
+    # decorated function may run in several threads at once.
     def __init__(self, enabled: bool):
         self._enabled = enabled
-        self._previous = []
+        self._local = threading.local()
+
+    @property
+    def _previous(self) -> list:
+        if not hasattr(self._local, "stack"):
+            self._local.stack = []
+        return self._local.stack
 
     def __enter__(self):
         self._previous.append(_core.is_grad_enabled())
@@ -59,24 +68,27 @@ def is_grad_enabled() -> bool:
 
 class detect_anomaly(contextlib.ContextDecorator):
     """Within this context, the first op whose output or gradient holds NaN/Inf raises a
-    RuntimeError naming the op (opt-in: it checks every value, so it is slow)."""
+    RuntimeError naming the op (opt-in: it checks every value, so it is slow). Like ``no_grad``, it
+    acts on the thread that enters it."""
 
     def __init__(self, mode: bool = True):
         self._mode = mode
-        self._previous: Optional[bool] = None
+        self._local = threading.local()
 
     def __enter__(self):
-        self._previous = _core.is_anomaly_enabled()
+        if not hasattr(self._local, "stack"):
+            self._local.stack = []
+        self._local.stack.append(_core.is_anomaly_enabled())
         _core.set_detect_anomaly(self._mode)
         return self
 
     def __exit__(self, *exc):
-        _core.set_detect_anomaly(bool(self._previous))
+        _core.set_detect_anomaly(self._local.stack.pop())
         return False
 
 
 def set_detect_anomaly(mode: bool) -> None:
-    """Turn the NaN/Inf check of ``detect_anomaly`` on or off globally."""
+    """Turn the NaN/Inf check of ``detect_anomaly`` on or off for the calling thread."""
     _core.set_detect_anomaly(bool(mode))
 
 

@@ -4,6 +4,7 @@
 #include "xgrad/autograd/engine.hpp"
 
 #include <cmath>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -14,8 +15,12 @@
 namespace xgrad::autograd {
 namespace {
 
+// Both modes belong to the thread that sets them, as PyTorch's grad mode does: a `no_grad` block
+// in one thread does not stop another from recording its graph.
 thread_local bool grad_enabled = true;
-bool anomaly_enabled = false;
+thread_local bool anomaly_enabled = false;
+// Serialises writes into .grad: two threads running backward into one leaf must not lose updates.
+std::mutex accumulation_mutex;
 // The tensors save() recorded since the last attach() on this thread (an op saves, then attaches).
 thread_local std::vector<SavedVersion> pending_saves;
 
@@ -40,6 +45,7 @@ void check_saved_versions(const Node& node) {
 // copy unless nothing else can reach it, since later gradients are added into it in place); later
 // ones are added.
 void accumulate(std::shared_ptr<TensorImpl>& slot, const Tensor& g) {
+    std::lock_guard<std::mutex> lock(accumulation_mutex);
     if (slot) {
         kernels::binary_inplace(kernels::BinaryOp::add, Tensor(slot), g);
         return;
@@ -235,6 +241,11 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
         }
         if (auto retained = node->retained_output.lock()) accumulate(retained->grad, g);
 
+        // One thread at a time runs (and frees) a node two graphs share.
+        std::unique_lock<std::mutex> node_lock(node->mutex);
+        if (node->freed)
+            throw std::runtime_error("backward: trying to backward through the graph a second time (another "
+                                     "backward freed it at op '" + node->name + "'); specify retain_graph=True");
         check_saved_versions(*node);
         std::vector<Tensor> input_grads = node->backward(g);
         if (input_grads.size() != node->inputs.size()) {

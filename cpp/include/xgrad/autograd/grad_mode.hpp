@@ -19,7 +19,7 @@ private:
 };
 
 // When on, every op's output and every gradient is checked for NaN/Inf, and the first one found
-// raises a RuntimeError that names the op.
+// raises a RuntimeError that names the op. Like grad mode, it belongs to the calling thread.
 bool is_anomaly_enabled();
 void set_detect_anomaly(bool enabled);
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct Node {
     std::vector<std::function<Tensor(const Tensor&)>> hooks;  // run on the output's gradient
     std::vector<SavedVersion> saved;  // what `backward` captured through save(), checked before it runs
     bool freed = false;             // backward ran without retain_graph: `backward` is gone
+    std::mutex mutex;               // held while backward runs this node (threads may share it)
 
     Node() = default;
     Node(const Node&) = delete;
