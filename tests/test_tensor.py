@@ -253,3 +253,73 @@ def test_a_huge_view_that_fits_is_still_allowed():
     v = xgrad.ones(1).expand(HUGE)
     assert v.shape == (HUGE,) and v.stride() == (0,)
     assert v[HUGE - 1].item() == 1.0
+
+
+# ---------------------------------------------------------------- NumPy interop is exact
+
+@pytest.mark.parametrize("dtype", [">f4", ">f8", "<f4", "<f8"])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "stepped"])
+def test_arrays_of_either_byte_order_convert_by_value(dtype, layout):
+    base = (np.arange(24, dtype=np.float64).reshape(4, 6) - 7.25).astype(dtype)
+    array = {"contiguous": base, "transposed": base.T, "stepped": base[::2, 1::3]}[layout]
+    t = xgrad.tensor(array)
+    assert t.dtype == (xgrad.float32 if dtype[1:] == "f4" else xgrad.float64)
+    np.testing.assert_array_equal(t.numpy(), array.astype(array.dtype.newbyteorder("=")))
+
+
+@pytest.mark.parametrize("scalar,dtype", [(np.float64(1.1), xgrad.float64), (np.float32(1.1), xgrad.float32),
+                                          (np.float16(1.5), xgrad.float32), (1.1, xgrad.float32)],
+                         ids=["np.float64", "np.float32", "np.float16", "python-float"])
+def test_a_numpy_scalar_keeps_its_precision(scalar, dtype):
+    t = xgrad.tensor(scalar)
+    assert t.dtype == dtype and t.shape == () and t.item() == float(np.asarray(scalar).astype(
+        np.float32 if dtype == xgrad.float32 else np.float64))
+
+
+@pytest.mark.parametrize("view", [lambda a: a.T, lambda a: a[::2, 1::2], lambda a: a[::-1, ::-1], lambda a: a[:, None, 2],
+                                  lambda a: a[1:3], lambda a: a[:0]],
+                         ids=["transposed", "stepped", "reversed", "new-axis", "sliced", "empty"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_from_numpy_shares_memory_in_any_layout(view, dtype):
+    a = np.arange(20, dtype=dtype).reshape(4, 5)
+    v = view(a)
+    t = xgrad.from_numpy(v)
+    np.testing.assert_array_equal(t.numpy(), v)
+    assert t.shape == v.shape and t.stride() == tuple(s // v.itemsize for s in v.strides)
+    a += 100  # writes through the array are seen by the tensor: the memory is shared
+    np.testing.assert_array_equal(t.numpy(), v)
+    if v.size:
+        with xgrad.no_grad():
+            t.fill_(-1.0)  # and the other way round
+        assert np.all(v == -1)
+
+
+@pytest.mark.parametrize("array,pattern", [
+    (np.arange(3), r"int64 array"), (np.array([True]), r"bool array"), (np.arange(3, dtype=np.float16), r"float16"),
+    (np.arange(3, dtype=">f4"), r"other byte order"), (np.broadcast_to(np.float32(1), (3,)), r"read-only"),
+    (np.frombuffer(b"\0" * 13, dtype=np.float32, offset=1, count=3), r"read-only|not aligned"),
+], ids=["int64", "bool", "float16", "big-endian", "broadcast-read-only", "unaligned"])
+def test_from_numpy_refuses_what_it_cannot_share_saying_why(array, pattern):
+    with pytest.raises(TypeError, match=rf"from_numpy: cannot share the memory of .*{pattern}.*xgrad\.tensor"):
+        xgrad.from_numpy(array)
+    np.testing.assert_array_equal(xgrad.tensor(array).numpy(), array.astype(np.float32 if array.dtype.itemsize <= 4
+                                                                            else np.float64))
+
+
+def test_float16_and_long_double_convert_where_exact_and_raise_where_not():
+    half = np.array([0.5, -2.0, 65504.0], dtype=np.float16)
+    assert xgrad.tensor(half).dtype == xgrad.float32
+    np.testing.assert_array_equal(xgrad.tensor(half).numpy(), half.astype(np.float32))
+    exact = np.array([1.5, -3.25], dtype=np.longdouble)
+    assert xgrad.tensor(exact).dtype == xgrad.float64
+    np.testing.assert_array_equal(xgrad.tensor(exact).numpy(), [1.5, -3.25])
+    if np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant:  # x86's 80-bit long double
+        with pytest.raises(TypeError, match=r"float128 array holds values that float64 cannot represent exactly"):
+            xgrad.tensor(np.longdouble(1) / np.array([3], dtype=np.longdouble))
+
+
+@pytest.mark.parametrize("array", [np.array([1 + 2j]), np.array([object()], dtype=object), np.array(["a"])],
+                         ids=["complex", "object", "string"])
+def test_non_numeric_arrays_raise_naming_the_dtype(array):
+    with pytest.raises(TypeError, match=rf"tensor: cannot make a tensor from .*{array.dtype}"):
+        xgrad.tensor(array)

@@ -57,7 +57,7 @@ void bind_tensor(py::module_& m) {
         });
 
     m.def("_from_numpy", &tensor_from_array, py::arg("array"), py::arg("dtype") = py::none(),
-          py::arg("allow_adopt") = true);
+          py::arg("mode") = "adopt");
     m.def("empty", &ops::empty, py::arg("shape"), py::arg("dtype"));
     m.def("zeros", &ops::zeros, py::arg("shape"), py::arg("dtype"));
     m.def("ones", &ops::ones, py::arg("shape"), py::arg("dtype"));

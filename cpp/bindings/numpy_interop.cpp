@@ -7,43 +7,94 @@ namespace xgrad::bindings {
 
 namespace {
 
-std::optional<DType> float_dtype_of(const py::dtype& dt) {
-    if (dt.is(py::dtype::of<float>())) return DType::float32;
-    if (dt.is(py::dtype::of<double>())) return DType::float64;
-    if (dt.kind() == 'f' && dt.itemsize() == 4) return DType::float32;
-    if (dt.kind() == 'f' && dt.itemsize() == 8) return DType::float64;
-    return std::nullopt;
+std::string dtype_text(const py::array& array) { return std::string(py::str(array.dtype())); }
+
+// The xgrad dtype a float array keeps: float32 for float16 and float32 (exact), float64 for
+// float64 and long double (exact only where its values are doubles: checked on conversion).
+std::optional<DType> float_dtype_of(const py::array& array) {
+    if (array.dtype().kind() != 'f') return std::nullopt;
+    return array.dtype().itemsize() <= 4 ? DType::float32 : DType::float64;
+}
+
+// The array's strides in elements of `item` bytes, or nothing when one is not a whole number of them.
+std::optional<Strides> element_strides(const py::array& array, size_t item) {
+    Strides out;
+    for (py::ssize_t i = 0; i < array.ndim(); ++i) {
+        const py::ssize_t bytes = array.strides(i);
+        if (bytes % py::ssize_t(item) != 0) return std::nullopt;
+        out.push_back(int64_t(bytes / py::ssize_t(item)));
+    }
+    return out;
+}
+
+// Shares the array's memory as a tensor of its own shape and strides (negative ones included).
+Tensor share(const py::array& array, DType dtype, const Strides& strides) {
+    const int64_t item = int64_t(itemsize(dtype));
+    Shape shape(array.shape(), array.shape() + array.ndim());
+    // The lowest and highest element the view reaches, relative to array.data().
+    int64_t low = 0, high = 0;
+    bool empty = false;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        empty = empty || shape[i] == 0;
+        const int64_t reach = (shape[i] - 1) * strides[i];
+        (reach < 0 ? low : high) += reach;
+    }
+    if (empty) low = high = 0;
+    auto* keep = new py::object(array);  // the storage keeps the array alive; releasing it needs the GIL
+    std::shared_ptr<void> owner(keep, [](void* p) {
+        if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
+        py::gil_scoped_acquire gil;
+        delete static_cast<py::object*>(p);
+    });
+    char* first = static_cast<char*>(const_cast<void*>(array.data())) + low * item;
+    auto storage = Storage::adopt(first, empty ? 0 : size_t((high - low + 1) * item), std::move(owner));
+    return Tensor::from_storage(storage, shape, strides, -low, dtype);
+}
+
+// Why the array's memory cannot back a tensor of `dtype`, or an empty string when it can.
+std::string why_not_shareable(const py::array& array, DType dtype, bool strided) {
+    if (array.dtype().kind() != 'f' || size_t(array.dtype().itemsize()) != itemsize(dtype))
+        return "its dtype is " + dtype_text(array) + ", not " + dtype_name(dtype);
+    if (!array.dtype().attr("isnative").cast<bool>()) return "its bytes are in the other byte order (" + dtype_text(array) + ")";
+    if (!array.writeable()) return "it is read-only";
+    if (!(array.flags() & 0x0100)) return "it is not aligned";  // NPY_ARRAY_ALIGNED
+    if (!strided && !(array.flags() & py::array::c_style)) return "it is not C-contiguous";
+    if (strided && !element_strides(array, itemsize(dtype))) return "its strides are not whole elements";
+    return "";
 }
 
 }  // namespace
 
-Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, bool allow_adopt) {
+Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, const std::string& mode) {
     const char kind = array.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
-        throw TypeError("tensor: cannot make a tensor from an array of dtype " +
-                        std::string(py::str(array.dtype())) + "; expected a numeric (float, int or bool) array");
-    std::optional<DType> own = float_dtype_of(array.dtype());
-    DType target = dtype ? *dtype : (own ? *own : DType::float32);
-    Shape shape(array.shape(), array.shape() + array.ndim());
-    const bool contiguous = array.flags() & py::array::c_style;
-    const bool writeable = array.writeable();
-    const bool aligned = array.flags() & 0x0100;  // NPY_ARRAY_ALIGNED
-    if (allow_adopt && own && *own == target && contiguous && writeable && aligned) {
-        // The storage holds a reference to the array; releasing it needs the GIL.
-        auto* keep = new py::object(array);
-        std::shared_ptr<void> owner(keep, [](void* p) {
-            if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
-            py::gil_scoped_acquire gil;
-            delete static_cast<py::object*>(p);
-        });
-        auto storage = Storage::adopt(const_cast<void*>(array.data()), size_t(array.nbytes()), std::move(owner));
-        return Tensor::from_storage(storage, shape, contiguous_strides(shape), 0, target);
+        throw TypeError("tensor: cannot make a tensor from an array of dtype " + dtype_text(array) +
+                        "; expected a numeric (float, int or bool) array");
+    const std::optional<DType> own = float_dtype_of(array);
+    const DType target = dtype ? *dtype : (own ? *own : DType::float32);
+    if (mode != "adopt" && mode != "share" && mode != "copy")
+        throw ValueError("tensor: mode must be 'adopt', 'share' or 'copy', got '" + mode + "'");
+    if (mode != "copy") {
+        const std::string why = why_not_shareable(array, target, mode == "share");
+        if (why.empty()) return share(array, target, *element_strides(array, itemsize(target)));
+        if (mode == "share")
+            throw TypeError("from_numpy: cannot share the memory of this array (" + why +
+                            "); xgrad.tensor(array) converts it into a new tensor");
     }
+    Shape shape(array.shape(), array.shape() + array.ndim());
+    check_shape(shape, target, "tensor");
     Tensor t = Tensor::empty(shape, target);
     py::array converted = target == DType::float32
                               ? py::array(py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(array))
                               : py::array(py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array));
     if (!converted) throw py::error_already_set();
+    if (kind == 'f' && array.dtype().itemsize() > 8) {
+        // long double: refuse values that float64 would round rather than convert them silently.
+        py::array back = converted.attr("astype")(array.dtype());
+        if (!py::module_::import("numpy").attr("array_equal")(back, array, py::arg("equal_nan") = true).cast<bool>())
+            throw TypeError("tensor: the " + dtype_text(array) + " array holds values that float64 cannot represent "
+                            "exactly; round it with array.astype(numpy.float64) first if that is what you want");
+    }
     std::memcpy(t.raw_data(), converted.data(), size_t(t.numel()) * itemsize(target));
     return t;
 }

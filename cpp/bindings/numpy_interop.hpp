@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -12,10 +13,13 @@ namespace xgrad::bindings {
 
 namespace py = pybind11;
 
-// Adopts a float32/float64 C-contiguous writeable array (sharing memory); otherwise converts once
-// to `dtype` (default: the array's float dtype, float32 for other numeric kinds). Non-numeric
-// arrays raise TypeError.
-Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, bool allow_adopt = true);
+// A tensor of `array`'s values in `dtype` (default: float32 for float16/float32 arrays, float64
+// for float64/long double, float32 for ints and bools). mode "adopt": shares the memory of a
+// C-contiguous, aligned, writeable, native-byte-order array of that dtype, converts anything else
+// once; "share": shares any such array as a strided view (negative strides too) and raises
+// TypeError saying why when it cannot; "copy": always converts. Non-numeric arrays (complex,
+// object, strings) raise TypeError naming the dtype, and long double values float64 cannot hold.
+Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, const std::string& mode = "adopt");
 // A NumPy array viewing the tensor's memory (the array keeps the storage alive).
 py::array tensor_to_array(const Tensor& t);
 // Class indices for losses: an integer array (or a Tensor holding whole numbers) as int64.

@@ -13,9 +13,12 @@ from .operands import _shape
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Create a tensor from a NumPy array, a nested list or a scalar.
 
-    A C-contiguous float32/float64 array whose dtype matches ``dtype`` is adopted without a copy
-    (the tensor and the array share memory, like ``torch.from_numpy``). Anything else is converted
-    once: float arrays keep their dtype, other numbers (lists, ints, bools) become float32.
+    A C-contiguous, writeable float32/float64 array in the machine's byte order whose dtype matches
+    ``dtype`` is adopted without a copy (the tensor and the array share memory; ``from_numpy``
+    shares any layout). Anything else is converted once, by value: float arrays and NumPy scalars
+    keep their precision (float16 becomes float32; long double becomes float64 when its values
+    allow it exactly, else TypeError), big-endian arrays are byte-swapped, Python floats, ints and
+    bools become float32. Complex and object arrays raise TypeError naming the dtype.
 
     >>> x = xgrad.tensor([[1.0, 2.0]], requires_grad=True)
     """
@@ -33,8 +36,8 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
                 array = np.asarray(data)
             except ValueError as e:  # ragged nested lists
                 raise ValueError(f"tensor: cannot build a tensor from {type(data).__name__}: {e}") from None
-            if array.dtype.kind == "f" and target is None:
-                target = float32  # Python floats become the default dtype, as in PyTorch
+            if array.dtype.kind == "f" and target is None and not isinstance(data, np.generic):
+                target = float32  # Python floats become the default dtype; a NumPy scalar keeps its own
         if array.dtype.kind not in "fiub":
             raise TypeError(
                 f"tensor: cannot make a tensor from data of dtype {array.dtype} "
@@ -47,10 +50,16 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
-    """A tensor sharing memory with a C-contiguous float32/float64 array (no copy)."""
+    """A tensor sharing memory with ``array`` (no copy), like ``torch.from_numpy``: any layout,
+    transposed, sliced with steps or reversed, becomes a strided view. The array must be float32
+    or float64, writeable, aligned and in the machine's byte order; otherwise TypeError says which
+    (``xgrad.tensor(array)`` converts such arrays into a new tensor)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
-    return tensor(array, dtype=array.dtype if array.dtype.kind == "f" else None)
+    if array.dtype.kind != "f" or array.dtype.itemsize not in (4, 8):
+        raise TypeError(f"from_numpy: cannot share the memory of a {array.dtype} array (xgrad tensors are float32 "
+                        f"or float64); xgrad.tensor(array) converts it into a new tensor")
+    return _core._from_numpy(array, None, "share")
 
 
 def _make(fn, size, dtype, requires_grad, *args):
