@@ -220,7 +220,7 @@ Tensor multi_margin_loss(const Tensor& x_in, const std::vector<int64_t>& targets
                     for (int64_t j = 0; j < C; ++j) {
                         if (j == y) continue;
                         const double h = margin - px[i * C + y] + px[i * C + j];
-                        if (h <= 0) continue;
+                        if (!(h > 0)) continue;  // the forward's test exactly: a NaN margin is no violation
                         const double dj = s * (p == 1 ? 1.0 : 2.0 * h);  // each violated margin: +1 to j, -1 to y
                         d[i * C + j] += scalar_t(dj);
                         d[i * C + y] -= scalar_t(dj);
@@ -300,15 +300,19 @@ PointwiseFns pointwise_fns(PointwiseLoss kind) {
                     [](double x, double y, double) { return 2 * (x - y); },
                     [](double x, double y, double) { return -2 * (x - y); }};
         case PointwiseLoss::smooth_l1:  // |d| < beta ? d^2 / (2 beta) : |d| - beta / 2
+            // The derivative tests d against +-beta as PyTorch does, so that a NaN d gives NaN, not 0.
             return {[](double x, double y, double b) { double d = x - y; return std::abs(d) < b ? 0.5 * d * d / b : std::abs(d) - 0.5 * b; },
-                    [](double x, double y, double b) { double d = x - y; return std::abs(d) < b ? d / b : sgn(d); },
-                    [](double x, double y, double b) { double d = x - y; return std::abs(d) < b ? -d / b : -sgn(d); }};
+                    [](double x, double y, double b) { double d = x - y; return d < -b ? -1.0 : d > b ? 1.0 : d / b; },
+                    [](double x, double y, double b) { double d = x - y; return d < -b ? 1.0 : d > b ? -1.0 : -d / b; }};
         case PointwiseLoss::bce:  // -(y log x + (1 - y) log(1 - x))
             return {[](double x, double y, double) { return -(y * clamped_log(x) + (1 - y) * clamped_log(1 - x)); },
                     [](double x, double y, double) { return (x - y) / std::max(x * (1 - x), 1e-12); },
                     [](double x, double y, double) { return clamped_log(1 - x) - clamped_log(x); }};
-        case PointwiseLoss::bce_with_logits:  // max(z, 0) - z y + log(1 + e^-|z|)
-            return {[](double z, double y, double) { return std::max(z, 0.0) - z * y + std::log1p(std::exp(-std::abs(z))); },
+        case PointwiseLoss::bce_with_logits:  // (1 - y) z - log sigmoid(z), log sigmoid(z) = min(z, 0) - log(1 + e^-|z|)
+            // PyTorch's arrangement: an infinite logit with y = 0 or 1 gives inf or 0, not 0 * inf = NaN.
+            return {[](double z, double y, double) {
+                        return (1 - y) * z - (std::min(z, 0.0) - std::log1p(std::exp(-std::abs(z))));
+                    },
                     [](double z, double y, double) { return (z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z))) - y; },
                     [](double z, double, double) { return -z; }};
     }

@@ -1,5 +1,10 @@
 // Fused normalisation: one forward pass for statistics, one for the output; the backward uses
 // the classic closed form dx = w / sigma * (g - mean(g) - xhat * mean(g * xhat)) in two passes.
+//
+// Every statistic and every xhat is taken from the differences to a shift (the group's first
+// value): xhat = ((x - shift) - mean_dev) / sigma, mean = shift + mean_dev. At an offset large
+// against the spread (inputs near 1e6 with a standard deviation of 0.1), x * k - mean * k and
+// sums of x cancel catastrophically; x - shift is exact there (Sterbenz) and the rest is small.
 #include "xgrad/ops/norm.hpp"
 
 #include <cmath>
@@ -51,43 +56,53 @@ Affine prepare(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in) {
 
 // ---------------------------------------------------------------- batch norm: stats per channel over (N, S)
 
+// Per channel c: shift[c] (its first value), mean_dev[c] = mean(x - shift[c]) and the biased variance.
 template <class T>
-void bn_stats(const T* x, int64_t N, int64_t C, int64_t S, std::vector<double>& mean, std::vector<double>& var) {
-    mean.assign(size_t(C), 0.0);
+void bn_stats(const T* x, int64_t N, int64_t C, int64_t S, std::vector<double>& shift, std::vector<double>& mean_dev,
+              std::vector<double>& var) {
+    shift.assign(size_t(C), 0.0);
+    mean_dev.assign(size_t(C), 0.0);
     var.assign(size_t(C), 0.0);
+    for (int64_t c = 0; c < C; ++c) shift[size_t(c)] = double(x[c * S]);
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
             const T* row = x + (n * C + c) * S;
+            const double sh = shift[size_t(c)];
             double acc = 0;
 #pragma omp simd reduction(+ : acc)
-            for (int64_t s = 0; s < S; ++s) acc += row[s];
-            mean[size_t(c)] += acc;
+            for (int64_t s = 0; s < S; ++s) acc += double(row[s]) - sh;
+            mean_dev[size_t(c)] += acc;
         }
     const double M = double(N * S);
-    for (auto& m : mean) m /= M;
+    for (auto& m : mean_dev) m /= M;
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
             const T* row = x + (n * C + c) * S;
-            const double mu = mean[size_t(c)];
+            const double sh = shift[size_t(c)], md = mean_dev[size_t(c)];
             double acc = 0;
 #pragma omp simd reduction(+ : acc)
-            for (int64_t s = 0; s < S; ++s) acc += (row[s] - mu) * (row[s] - mu);
+            for (int64_t s = 0; s < S; ++s) {
+                const double d = (double(row[s]) - sh) - md;
+                acc += d * d;
+            }
             var[size_t(c)] += acc;
         }
     for (auto& v : var) v /= M;
 }
 
-// y[n, c, s] = x * scale[c] + shift[c]
+// y[n, c, s] = ((x - shift[c]) - mean_dev[c]) * scale[c] + bias[c]
 template <class T>
-void channel_affine(const T* x, T* y, int64_t N, int64_t C, int64_t S, const std::vector<double>& scale,
-                    const std::vector<double>& shift) {
+void channel_affine(const T* x, T* y, int64_t N, int64_t C, int64_t S, const std::vector<double>& shift,
+                    const std::vector<double>& mean_dev, const std::vector<double>& scale,
+                    const std::vector<double>& bias) {
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
-            const T a = T(scale[size_t(c)]), b = T(shift[size_t(c)]);
+            const T sh = T(shift[size_t(c)]), md = T(mean_dev[size_t(c)]), k = T(scale[size_t(c)]),
+                    b = T(bias[size_t(c)]);
             const T* src = x + (n * C + c) * S;
             T* dst = y + (n * C + c) * S;
 #pragma omp simd
-            for (int64_t s = 0; s < S; ++s) dst[s] = src[s] * a + b;
+            for (int64_t s = 0; s < S; ++s) dst[s] = ((src[s] - sh) - md) * k + b;
         }
 }
 
@@ -117,11 +132,11 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
         throw ValueError("batch_norm: running_mean and running_var must be contiguous");
     Affine a = prepare(x_in, weight, bias);
     const DType dt = a.x.dtype();
-    std::vector<double> mean, var;
+    std::vector<double> shift, mean_dev, var;
     dispatch(dt, [&](auto tag_) {
         using scalar_t = decltype(tag_);
         if (training) {
-            bn_stats<scalar_t>(a.xc.data<scalar_t>(), N, C, S, mean, var);
+            bn_stats<scalar_t>(a.xc.data<scalar_t>(), N, C, S, shift, mean_dev, var);
         }
     });
     if (training && running_mean.defined()) {
@@ -129,7 +144,8 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
         dispatch(running_mean.dtype(), [&](auto tag_) {
         using scalar_t = decltype(tag_);
             scalar_t* rm = running_mean.data<scalar_t>();
-            for (int64_t c = 0; c < C; ++c) rm[c] = scalar_t((1 - momentum) * rm[c] + momentum * mean[size_t(c)]);
+            for (int64_t c = 0; c < C; ++c)
+                rm[c] = scalar_t((1 - momentum) * rm[c] + momentum * (shift[size_t(c)] + mean_dev[size_t(c)]));
         });
         dispatch(running_var.dtype(), [&](auto tag_) {
         using scalar_t = decltype(tag_);
@@ -140,30 +156,31 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
         running_mean.bump_version();
         running_var.bump_version();
     }
-    if (!training) {
-        mean.resize(size_t(C));
+    if (!training) {  // the running mean is the shift; nothing is left over
+        shift.resize(size_t(C));
+        mean_dev.assign(size_t(C), 0.0);
         var.resize(size_t(C));
         dispatch(running_mean.dtype(), [&](auto tag_) {
         using scalar_t = decltype(tag_);
-            for (int64_t c = 0; c < C; ++c) mean[size_t(c)] = running_mean.data<scalar_t>()[c];
+            for (int64_t c = 0; c < C; ++c) shift[size_t(c)] = running_mean.data<scalar_t>()[c];
         });
         dispatch(running_var.dtype(), [&](auto tag_) {
         using scalar_t = decltype(tag_);
             for (int64_t c = 0; c < C; ++c) var[size_t(c)] = running_var.data<scalar_t>()[c];
         });
     }
-    std::vector<double> invstd(static_cast<size_t>(C)), scale(static_cast<size_t>(C)), shift(static_cast<size_t>(C));
+    std::vector<double> invstd(static_cast<size_t>(C)), scale(static_cast<size_t>(C)), bias_of(static_cast<size_t>(C));
     Tensor out = Tensor::empty(a.x.shape(), dt);
     dispatch(dt, [&](auto tag_) {
         using scalar_t = decltype(tag_);
         for (int64_t c = 0; c < C; ++c) {
             invstd[size_t(c)] = 1.0 / std::sqrt(var[size_t(c)] + eps);
             const double w = a.wc.defined() ? double(a.wc.data<scalar_t>()[c]) : 1.0;
-            const double b = a.bc.defined() ? double(a.bc.data<scalar_t>()[c]) : 0.0;
+            bias_of[size_t(c)] = a.bc.defined() ? double(a.bc.data<scalar_t>()[c]) : 0.0;
             scale[size_t(c)] = w * invstd[size_t(c)];
-            shift[size_t(c)] = b - mean[size_t(c)] * scale[size_t(c)];
         }
-        channel_affine<scalar_t>(a.xc.data<scalar_t>(), out.data<scalar_t>(), N, C, S, scale, shift);
+        channel_affine<scalar_t>(a.xc.data<scalar_t>(), out.data<scalar_t>(), N, C, S, shift, mean_dev, scale,
+                                 bias_of);
     });
     std::vector<Tensor> inputs{a.x};
     if (a.w.defined()) inputs.push_back(a.w);
@@ -172,8 +189,8 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
         const bool gx = a.x.requires_grad(), gw = a.w.defined() && a.w.requires_grad(),
                    gb = a.b.defined() && a.b.requires_grad(), has_w = a.w.defined(), has_b = a.b.defined();
         autograd::attach(out, "batch_norm", inputs,
-                         [xc = saved(a.xc), wc = a.wc.defined() ? saved(a.wc) : Tensor(), mean, invstd, N, C, S,
-                          training, gx, gw, gb, has_w, has_b](const Tensor& g_in) {
+                         [xc = saved(a.xc), wc = a.wc.defined() ? saved(a.wc) : Tensor(), shift, mean_dev, invstd, N,
+                          C, S, training, gx, gw, gb, has_w, has_b](const Tensor& g_in) {
             Tensor g = contiguous_of(g_in);
             const DType dt = xc.dtype();
             Tensor dx = gx ? Tensor::empty(xc.shape(), dt) : Tensor();
@@ -189,12 +206,12 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
                     for (int64_t c = 0; c < C; ++c) {
                         const scalar_t* xr = px + (n * C + c) * S;
                         const scalar_t* gr = pg + (n * C + c) * S;
-                        const double mu = mean[size_t(c)];
+                        const double sh = shift[size_t(c)], md = mean_dev[size_t(c)];
                         double a1 = 0, a2 = 0;
 #pragma omp simd reduction(+ : a1, a2)
                         for (int64_t s = 0; s < S; ++s) {
                             a1 += gr[s];
-                            a2 += gr[s] * (xr[s] - mu);
+                            a2 += gr[s] * ((double(xr[s]) - sh) - md);
                         }
                         sg[size_t(c)] += a1;
                         sgx[size_t(c)] += a2 * invstd[size_t(c)];
@@ -211,13 +228,13 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
                         const scalar_t kb = training ? scalar_t(-k * sg[size_t(c)] / M) : scalar_t(0);
                         const scalar_t kc = training ? scalar_t(-k * sgx[size_t(c)] / M * invstd[size_t(c)])
                                                      : scalar_t(0);
-                        const scalar_t mu = scalar_t(mean[size_t(c)]);
+                        const scalar_t sh = scalar_t(shift[size_t(c)]), md = scalar_t(mean_dev[size_t(c)]);
                         for (int64_t n = 0; n < N; ++n) {
                             const scalar_t* xr = px + (n * C + c) * S;
                             const scalar_t* gr = pg + (n * C + c) * S;
                             scalar_t* dr = dx.data<scalar_t>() + (n * C + c) * S;
 #pragma omp simd
-                            for (int64_t s = 0; s < S; ++s) dr[s] = ka * gr[s] + kb + kc * (xr[s] - mu);
+                            for (int64_t s = 0; s < S; ++s) dr[s] = ka * gr[s] + kb + kc * ((xr[s] - sh) - md);
                         }
                     }
                 }
@@ -246,7 +263,8 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
     Affine a = prepare(x_in, weight, bias);
     const DType dt = a.x.dtype();
     const int64_t M = p.Cg * p.S;
-    std::vector<double> mean(static_cast<size_t>(p.R)), invstd(static_cast<size_t>(p.R));
+    std::vector<double> shift(static_cast<size_t>(p.R)), mean_dev(static_cast<size_t>(p.R)),
+        invstd(static_cast<size_t>(p.R));
     Tensor out = Tensor::empty(a.x.shape(), dt);
     dispatch(dt, [&](auto tag_) {
         using scalar_t = decltype(tag_);
@@ -256,24 +274,30 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
         scalar_t* po = out.data<scalar_t>();
         for (int64_t r = 0; r < p.R; ++r) {
             const scalar_t* row = px + r * M;
+            const double sh = M ? double(row[0]) : 0.0;
             double s1 = 0;
 #pragma omp simd reduction(+ : s1)
-            for (int64_t i = 0; i < M; ++i) s1 += row[i];
-            const double mu = M ? s1 / double(M) : 0.0;
+            for (int64_t i = 0; i < M; ++i) s1 += double(row[i]) - sh;
+            const double md = M ? s1 / double(M) : 0.0;
             double s2 = 0;
 #pragma omp simd reduction(+ : s2)
-            for (int64_t i = 0; i < M; ++i) s2 += (row[i] - mu) * (row[i] - mu);
+            for (int64_t i = 0; i < M; ++i) {
+                const double d = (double(row[i]) - sh) - md;
+                s2 += d * d;
+            }
             const double is = 1.0 / std::sqrt((M ? s2 / double(M) : 0.0) + eps);
-            mean[size_t(r)] = mu;
+            shift[size_t(r)] = sh;
+            mean_dev[size_t(r)] = md;
             invstd[size_t(r)] = is;
             const int64_t c0 = (r % p.G) * p.Cg;
+            const scalar_t tsh = scalar_t(sh), tmd = scalar_t(md);
             for (int64_t cg = 0; cg < p.Cg; ++cg) {
                 const double w = pw ? double(pw[c0 + cg]) : 1.0, b = pb ? double(pb[c0 + cg]) : 0.0;
-                const scalar_t k = scalar_t(w * is), sh = scalar_t(b - mu * w * is);
+                const scalar_t k = scalar_t(w * is), tb = scalar_t(b);
                 const scalar_t* src = row + cg * p.S;
                 scalar_t* dst = po + r * M + cg * p.S;
 #pragma omp simd
-                for (int64_t s = 0; s < p.S; ++s) dst[s] = src[s] * k + sh;
+                for (int64_t s = 0; s < p.S; ++s) dst[s] = ((src[s] - tsh) - tmd) * k + tb;
             }
         }
     });
@@ -285,8 +309,8 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
                    gb = a.b.defined() && a.b.requires_grad(), has_w = a.w.defined(), has_b = a.b.defined();
         const Shape wshape = a.w.defined() ? a.w.shape() : (a.b.defined() ? a.b.shape() : Shape{});
         autograd::attach(out, name, inputs,
-                         [xc = saved(a.xc), wc = has_w ? saved(a.wc) : Tensor(), mean, invstd, p, gx, gw, gb, has_w,
-                          has_b, wshape](const Tensor& g_in) {
+                         [xc = saved(a.xc), wc = has_w ? saved(a.wc) : Tensor(), shift, mean_dev, invstd, p, gx, gw,
+                          gb, has_w, has_b, wshape](const Tensor& g_in) {
             Tensor g = contiguous_of(g_in);
             const DType dt = xc.dtype();
             const int64_t M = p.Cg * p.S;
@@ -302,7 +326,7 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
                 for (int64_t r = 0; r < p.R; ++r) {
                     const scalar_t* xr = px + r * M;
                     const scalar_t* gr = pg + r * M;
-                    const double mu = mean[size_t(r)], is = invstd[size_t(r)];
+                    const double sh = shift[size_t(r)], md = mean_dev[size_t(r)], is = invstd[size_t(r)];
                     const int64_t c0 = (r % p.G) * p.Cg;
                     // A = sum(w g), B = sum(w g xhat) over the row; dw[c] += sum(g xhat), db[c] += sum(g)
                     double A = 0, B = 0;
@@ -313,7 +337,7 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
 #pragma omp simd reduction(+ : sgc, sgxc)
                         for (int64_t s = 0; s < p.S; ++s) {
                             sgc += gs[s];
-                            sgxc += gs[s] * (xs[s] - mu);
+                            sgxc += gs[s] * ((double(xs[s]) - sh) - md);
                         }
                         sgxc *= is;
                         const double w = pw ? double(pw[c0 + cg]) : 1.0;
@@ -327,14 +351,14 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
                     if (gx) {
                         // dx = is (w g - A/M - xhat B/M)
                         const scalar_t kb = scalar_t(-is * A / double(M)), kc = scalar_t(-is * is * B / double(M));
-                        const scalar_t smu = scalar_t(mu);
+                        const scalar_t tsh = scalar_t(sh), tmd = scalar_t(md);
                         for (int64_t cg = 0; cg < p.Cg; ++cg) {
                             const scalar_t ka = scalar_t(is * (pw ? double(pw[c0 + cg]) : 1.0));
                             const scalar_t* xs = xr + cg * p.S;
                             const scalar_t* gs = gr + cg * p.S;
                             scalar_t* ds = dx.data<scalar_t>() + r * M + cg * p.S;
 #pragma omp simd
-                            for (int64_t s = 0; s < p.S; ++s) ds[s] = ka * gs[s] + kb + kc * (xs[s] - smu);
+                            for (int64_t s = 0; s < p.S; ++s) ds[s] = ka * gs[s] + kb + kc * ((xs[s] - tsh) - tmd);
                         }
                     }
                 }
