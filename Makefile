@@ -26,12 +26,13 @@ ifeq ($(origin XGRAD_DATA),undefined)
   endif
 endif
 
-.PHONY: help deps install test lectures bench clean
+.PHONY: help deps install test sanitize lectures bench clean
 
 help:
 	@echo "make deps      install missing Debian packages (xtensor, xtensor-blas, xsimd, OpenBLAS, Fashion-MNIST)"
 	@echo "make install   build and install xgrad in editable mode with its test extras (+ torch oracle)"
 	@echo "make test      run the test suite (XGRAD_QUICK=1)"
+	@echo "make sanitize  build the core with AddressSanitizer + UBSan and run the tests but the notebooks on it"
 	@echo "make lectures  execute every notebook at full size and build the gallery in lectures-out/"
 	@echo "make bench     run every benchmarks/*.py"
 	@echo "make clean     remove build/ and lectures-out/"
@@ -63,6 +64,23 @@ install: deps
 
 test: install
 	cd "$(ROOT)" && $(DATA_ENV) XGRAD_QUICK=1 $(PYTHON) -m pytest -q
+
+# The core built with -fsanitize=address,undefined in build/sanitize (CMake, RelWithDebInfo), the
+# suite but the notebooks run against it. Python itself is not instrumented: libasan (and
+# libstdc++, whose __cxa_throw ASan intercepts) are preloaded. Leak checking is off (CPython keeps
+# its objects at exit); any ASan error or UB report aborts the run.
+SANITIZE_DIR := $(ROOT)/build/sanitize
+sanitize: install
+	cmake -S "$(ROOT)" -B "$(SANITIZE_DIR)" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXGRAD_SANITIZE=ON \
+	  -Dpybind11_DIR="$$($(PYTHON) -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$$(command -v $(PYTHON))" > /dev/null
+	cmake --build "$(SANITIZE_DIR)"
+	site="$$($(PYTHON) "$(ROOT)/tools/sanitized_site.py" "$(SANITIZE_DIR)")" && cd "$(ROOT)" && \
+	  export LD_PRELOAD="$$(gcc -print-file-name=libasan.so):$$(gcc -print-file-name=libstdc++.so)" \
+	    ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PYTHONPATH="$$site" && \
+	  $(PYTHON) -c "import xgrad; path = xgrad._core.__file__; assert path.startswith('$$site'), path; \
+	    assert 'libasan' in open('/proc/self/maps').read(); print('sanitized core:', path)" && \
+	  $(DATA_ENV) XGRAD_QUICK=1 $(PYTHON) -m pytest -q -p no:cacheprovider --deselect tests/test_notebooks.py
 
 lectures: install
 	$(PIP) install -q --no-build-isolation -e "$(ROOT)[notebooks]"
