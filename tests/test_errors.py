@@ -78,3 +78,37 @@ def test_exception_inside_a_python_backward_propagates():
     y = Boom.apply(xgrad.tensor([1.0], requires_grad=True)).sum()
     with pytest.raises(KeyError, match="boom"):
         y.backward()
+
+
+LOSSES_WITH_CLASS_TARGETS = ["cross_entropy", "nll_loss", "multi_margin_loss", "focal_loss"]
+
+
+@pytest.mark.parametrize("loss", LOSSES_WITH_CLASS_TARGETS)
+@pytest.mark.parametrize("targets,exc,pattern", [
+    (np.array([0.0, np.inf]), ValueError, r"target 1 is inf, not a class index"),
+    (np.array([0.0, -np.inf]), ValueError, r"target 1 is -inf"),
+    (np.array([np.nan, 1.0]), ValueError, r"target 0 is nan"),
+    (np.array([0.0, 1e30]), ValueError, r"target 1e\+30 does not fit in int64"),
+    (np.array([0, 2 ** 64 - 1], dtype=np.uint64), ValueError, r"target 18446744073709551615 does not fit in int64"),
+    ([0, 2 ** 70], ValueError, r"target 1180591620717411303424 does not fit in int64"),
+    (np.array([0.5, 1.0]), TypeError, r"targets must be class indices \(integers\), got 0.5"),
+], ids=["inf", "-inf", "nan", "1e30", "uint64-max", "python-int-2^70", "fraction"])
+def test_class_targets_that_are_not_int64_class_indices_are_refused(loss, targets, exc, pattern):
+    with pytest.raises(exc, match=rf"{loss}: {pattern}"):
+        getattr(xgrad.nn.functional, loss)(xgrad.zeros(2, 3), targets)
+
+
+@pytest.mark.parametrize("result", [np.ones(2), [1.0, 1.0], 1.0], ids=["ndarray", "list", "float"])
+def test_a_hook_returning_something_else_than_a_tensor_is_named(result):
+    x = xgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+
+    def scale_by_hand(g):
+        return result
+
+    y.register_hook(scale_by_hand)
+    with pytest.raises(TypeError, match=rf"register_hook: hook .*scale_by_hand returned a {type(result).__name__}"):
+        y.sum().backward()
+    assert x.grad is None
+    with pytest.raises(TypeError, match=r"register_hook: the hook must be callable"):
+        y.register_hook(3)

@@ -1,6 +1,7 @@
 #include "numpy_interop.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace xgrad::bindings {
@@ -124,20 +125,41 @@ std::vector<int64_t> class_indices(const py::object& targets, const char* op) {
         auto f = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(arr);
         std::vector<int64_t> out(size_t(f.size()));
         for (py::ssize_t i = 0; i < f.size(); ++i) {
-            double v = f.data()[i];
+            const double v = f.data()[i];
+            if (!std::isfinite(v))
+                throw ValueError(std::string(op) + ": target " + std::to_string(i) + " is " + python_repr(v) +
+                                 ", not a class index");
             if (v != std::floor(v))
                 throw TypeError(std::string(op) + ": targets must be class indices (integers), got " +
-                                std::to_string(v));
+                                python_repr(v));
+            if (!(v >= -9.2e18 && v <= 9.2e18))  // converting outside int64 is undefined
+                throw ValueError(std::string(op) + ": target " + python_repr(v) + " does not fit in int64");
             out[size_t(i)] = int64_t(v);
         }
         return out;
     }
+    if (kind == 'O')  // NumPy keeps Python ints beyond int64 as objects
+        for (const py::handle item : arr.attr("ravel")())
+            if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item))
+                try {
+                    (void)item.cast<int64_t>();
+                } catch (const py::cast_error&) {
+                    throw ValueError(std::string(op) + ": target " + std::string(py::str(item)) +
+                                     " does not fit in int64");
+                }
     if (kind != 'i' && kind != 'u')
         throw TypeError(std::string(op) + ": targets must be an integer array of class indices, got dtype " +
                         std::string(py::str(arr.dtype())));
     if (arr.ndim() != 1)
         throw ValueError(std::string(op) + ": targets must be 1-D (one class index per sample), got " +
                          std::to_string(arr.ndim()) + " dimensions");
+    if (kind == 'u' && arr.dtype().itemsize() == 8) {  // uint64 above int64's range would wrap to negatives
+        auto u64 = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>::ensure(arr);
+        for (py::ssize_t i = 0; i < u64.size(); ++i)
+            if (u64.data()[i] > uint64_t(INT64_MAX))
+                throw ValueError(std::string(op) + ": target " + std::to_string(u64.data()[i]) +
+                                 " does not fit in int64");
+    }
     auto i64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(arr);
     return std::vector<int64_t>(i64.data(), i64.data() + i64.size());
 }

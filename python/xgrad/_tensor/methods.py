@@ -98,10 +98,19 @@ def _backward(self: Tensor, gradient: Any = None, retain_graph: bool = False) ->
 
 def _register_hook(self: Tensor, hook) -> None:
     """Call ``hook(grad)`` when this (non-leaf) tensor's gradient is computed; a returned tensor
-    replaces the gradient."""
+    (of the gradient's shape and dtype, or backward raises naming the hook) replaces it."""
+    if not callable(hook):
+        raise TypeError(f"register_hook: the hook must be callable, got {type(hook).__name__}")
+
     def wrapped(g):
         out = hook(g)
-        return out if out is not None else g
+        if out is None:
+            return g
+        if not isinstance(out, Tensor):
+            name = getattr(hook, "__qualname__", repr(hook))
+            raise TypeError(f"register_hook: hook {name} returned a {type(out).__name__}; a hook returns None or a "
+                            f"Tensor of the gradient's shape {tuple(g.shape)} and dtype {g.dtype.name}")
+        return out
     _core.register_hook(self, wrapped)
 
 
