@@ -94,7 +94,8 @@ def write(path: str, model_state: Dict[str, np.ndarray], meta: Dict[str, Any]) -
 
 
 def read(path: str) -> Tuple["OrderedDict[str, np.ndarray]", Dict[str, Any]]:
-    """(model state dict, metadata) of a file written by ``write``."""
+    """(model state dict, metadata) of a file written by ``write``. A file that ``xgrad.load``
+    refuses, or whose metadata is not a Trainer checkpoint's, raises ValueError naming it."""
     if os.path.isdir(path):
         found = latest(path)
         if found is None:
@@ -106,11 +107,27 @@ def read(path: str) -> Tuple["OrderedDict[str, np.ndarray]", Dict[str, Any]]:
     if _META not in data:
         raise ValueError(f"Trainer.resume: {path} is an .npz but not a Trainer checkpoint (no {_META} entry; "
                          f"a plain state dict loads with model.load_state_dict(xgrad.load(path)))")
-    meta = json.loads(data[_META].tobytes().decode("utf-8"))
+    raw = data[_META]
+    try:
+        if raw.dtype != np.uint8 or raw.ndim != 1:
+            raise ValueError(f"it is {raw.dtype} {raw.shape}, not the uint8 bytes of a JSON text")
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValueError(f"Trainer.resume: {path} has a damaged {_META} entry ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"Trainer.resume: {path} has a {_META} entry holding a {type(meta).__name__}, not the "
+                         f"checkpoint's fields")
     if meta.get("format") != FORMAT:
         raise ValueError(f"Trainer.resume: {path} has format {meta.get('format')!r}, expected {FORMAT!r}")
+    missing = sorted({"epoch", "iteration", "last_loss", "rng_state", "optimizer_class", "optimizer", "scheduler_class",
+                      "scheduler", "callbacks", "history"} - set(meta))
+    if missing:
+        raise ValueError(f"Trainer.resume: {path} lacks the checkpoint field(s) {', '.join(missing)}")
     arrays = {k: v for k, v in data.items() if k.startswith("arr/")}
-    decoded = {k: _decode(v, arrays) for k, v in meta.items() if k != "format"}
+    try:
+        decoded = {k: _decode(v, arrays) for k, v in meta.items() if k != "format"}
+    except KeyError as e:
+        raise ValueError(f"Trainer.resume: {path} refers to an array {e} it does not hold") from None
     return model_state(data), decoded
 
 
