@@ -84,8 +84,10 @@ def test_conv2d_same_padding_keeps_size_and_pads_half_the_dilated_kernel():
     # NumPy for explicit padding in the op registry
     expected = F.conv2d(xgrad.tensor(x), conv.weight, conv.bias, padding=(2, 2), dilation=(1, 2)).numpy()
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="Conv2d: padding='same' needs stride 1 and an odd effective kernel size"):
+        nn.Conv2d(2, 3, 4, padding="same")  # refused when built, not at the first forward
     with pytest.raises(ValueError, match="conv2d: padding='same' needs stride 1 and an odd effective kernel size"):
-        nn.Conv2d(2, 3, 4, padding="same")(xgrad.tensor(x))
+        F.conv2d(xgrad.tensor(x), xgrad.ones(3, 2, 4, 4, dtype=xgrad.float64), padding="same")
 
 
 @requires_torch
@@ -116,16 +118,16 @@ def test_small_cnn_matches_torch():
     (lambda: F.conv2d(xgrad.randn(1, 3, 2, 2), xgrad.randn(4, 3, 3, 3)), r"conv2d: kernel of size 3x3 .* larger than the padded input 2x2"),
     (lambda: F.conv2d(xgrad.randn(1, 4, 8, 8), xgrad.randn(3, 2, 3, 3), groups=2), r"conv2d: out_channels 3 .*not divisible by groups=2"),
     (lambda: F.conv2d(xgrad.randn(1, 3, 8, 8), xgrad.randn(4, 3, 3, 3), xgrad.randn(5)), r"conv2d: bias of shape \(5,\)"),
-    (lambda: F.conv2d(xgrad.randn(1, 3, 8, 8), xgrad.randn(4, 3, 3, 3), stride=0), r"conv2d: stride must be positive"),
+    (lambda: F.conv2d(xgrad.randn(1, 3, 8, 8), xgrad.randn(4, 3, 3, 3), stride=0), r"conv2d: stride must be a positive integer or a pair of them, got 0"),
     (lambda: nn.Conv2d(3, 4, 3)(xgrad.randn(2, 4, 8, 8)), r"conv2d: .* has 4 channels"),
     (lambda: nn.Conv2d(3, 4, 3, groups=2), r"Conv2d: in_channels \(3\) .* divisible by groups \(2\)"),
     (lambda: F.max_pool2d(xgrad.randn(1, 1, 2, 2), 3), r"max_pool2d: kernel of size 3 .* larger than the padded input 2"),
     (lambda: F.max_pool2d(xgrad.randn(2, 4, 4), 2), r"max_pool2d: input must be 4-D"),
     (lambda: F.max_pool2d(xgrad.randn(1, 1, 8, 8), 2, padding=2), r"max_pool2d: padding 2 must be at most half"),
     (lambda: F.avg_pool2d(xgrad.randn(1, 1, 3, 3), 4), r"avg_pool2d: kernel of size 4"),
-    (lambda: F.adaptive_avg_pool2d(xgrad.randn(1, 1, 3, 3), 0), r"adaptive_avg_pool2d: output_size must be positive"),
+    (lambda: F.adaptive_avg_pool2d(xgrad.randn(1, 1, 3, 3), 0), r"adaptive_avg_pool2d: output_size must be a positive integer or a pair of them, got 0"),
     (lambda: F.fractional_max_pool2d(xgrad.randn(1, 1, 5, 5), 3, (4, 4)), r"fractional_max_pool2d: output \(4, 4\) with kernel \(3, 3\) needs an input of at least 6x6"),
-    (lambda: F.fractional_max_pool2d(xgrad.randn(1, 1, 5, 5), 2, output_ratio=1.5), r"output_ratio must be in \(0, 1\)"),
+    (lambda: F.fractional_max_pool2d(xgrad.randn(1, 1, 5, 5), 2, output_ratio=1.5), r"fractional_max_pool2d: output_ratio must be a number in \(0, 1\), got 1.5"),
 ])
 def test_bad_input_raises_value_error(call, match):
     with pytest.raises(ValueError, match=match):
@@ -369,7 +371,7 @@ def test_residual_block_adds_identity_and_projects_when_needed():
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: nn.Dropout(1.0), r"Dropout: p \(the probability of dropping\) must be in \[0, 1\), got 1.0"),
+    (lambda: nn.Dropout(1.0), r"Dropout: p \(the probability of dropping\) must be a number in \[0, 1\), got 1.0"),
     (lambda: F.dropout(xgrad.randn(3), -0.1), r"dropout: p .* got -0.1"),
     (lambda: nn.StochasticDepth(1.5), r"StochasticDepth: p .* got 1.5"),
     (lambda: nn.DropConnect(nn.Linear(2, 2), 1.0), r"DropConnect: p"),
@@ -422,7 +424,7 @@ def test_cross_entropy_ignore_index_and_bce_weight_match_torch():
     (lambda: F.cross_entropy(xgrad.randn(3, 4), np.array([0, 4, 1])), r"cross_entropy: target 4 at position 1 is out of range for 4 classes"),
     (lambda: F.cross_entropy(xgrad.randn(3, 4), np.array([0, 1])), r"cross_entropy: logits of shape \(3, 4\) need 3 targets, got 2"),
     (lambda: F.cross_entropy(xgrad.randn(3, 4), [0, 1, 2], weight=xgrad.ones(3)), r"cross_entropy: weight of shape \(3,\) must have one entry per class \(4\)"),
-    (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), r"label_smoothing must be in \[0, 1\]"),
+    (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), r"CrossEntropyLoss: label_smoothing must be a number in \[0, 1\], got 1.5"),
     (lambda: F.nll_loss(xgrad.randn(2, 3), [0, -2]), r"nll_loss: target -2"),
     (lambda: F.multi_margin_loss(xgrad.randn(2, 3), [0, 3]), r"multi_margin_loss: target 3"),
     (lambda: F.focal_loss(xgrad.randn(2, 3), [0, 1], alpha=[1, 2]), r"focal_loss: alpha must be one number or one per class \(3\)"),

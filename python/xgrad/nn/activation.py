@@ -10,11 +10,9 @@ watches every module that is one.
 """
 from __future__ import annotations
 
-import numbers
 from typing import Any, Callable, Dict, List
 
-import numpy as np
-
+from .. import _checks as check
 from .._tensor.dtypes import Tensor, _dtype, float32
 from .._tensor.registered import REGISTRY
 from .. import _core
@@ -59,18 +57,14 @@ def _checked(cls: type, spec: Dict[str, Any], value: Any) -> Any:
     """``value`` for hyper-parameter ``spec`` of ``cls``: a float for a number, an int for an
     integer, one of the choices for a string; TypeError/ValueError naming the class otherwise."""
     name, kind = spec["name"], spec["kind"]
-    if kind in ("float", "int"):
-        integral = kind == "int"
-        ok = isinstance(value, (numbers.Integral, np.integer) if integral else (numbers.Real, np.floating, np.integer))
-        if isinstance(value, (bool, np.bool_)) or not ok:
-            raise TypeError(f"{cls.__name__}: {name} must be {'an integer' if integral else 'a number'}, "
-                            f"got {value!r}")
-        return int(value) if integral else float(value)
+    if kind == "int":
+        return check.integer(value, name, cls.__name__)
+    if kind == "float":  # an infinite threshold or slope means something; NaN never does
+        return check.number(value, name, cls.__name__, finite=False)
+    if spec["choices"]:
+        return check.choice(value, name, cls.__name__, spec["choices"])
     if not isinstance(value, str):
-        raise TypeError(f"{cls.__name__}: {name} must be a string, got {value!r}")
-    if spec["choices"] and value not in spec["choices"]:
-        raise ValueError(f"{cls.__name__}: {name} must be one of {', '.join(map(repr, spec['choices']))}, "
-                         f"got {value!r}")
+        raise check.type_error(cls.__name__, name, "a string", value)
     return value
 
 
@@ -132,10 +126,9 @@ class PReLU(Activation):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None):
         super().__init__()
-        if num_parameters <= 0:
-            raise ValueError(f"PReLU: num_parameters must be positive, got {num_parameters}")
-        self.num_parameters = int(num_parameters)
-        self.weight = Parameter(_core.full([self.num_parameters], float(init), _dtype(dtype) or float32))
+        self.num_parameters = check.positive_int(num_parameters, "num_parameters", "PReLU")
+        init = check.number(init, "init", "PReLU")
+        self.weight = Parameter(_core.full([self.num_parameters], init, _dtype(dtype) or float32))
 
     def forward(self, x: Tensor) -> Tensor:
         return F.prelu(x, self.weight)
@@ -152,11 +145,10 @@ class Maxout(Activation):
 
     def __init__(self, in_features: int, out_features: int, k: int = 2, bias: bool = True, dtype: Any = None):
         super().__init__()
-        if k < 1:
-            raise ValueError(f"Maxout: k must be positive, got {k}")
         from .linear import Linear
-        self.k, self.out_features = int(k), int(out_features)
-        self.linear = Linear(in_features, out_features * k, bias=bias, dtype=dtype)
+        self.k = check.positive_int(k, "k", "Maxout")
+        self.out_features = check.positive_int(out_features, "out_features", "Maxout")
+        self.linear = Linear(in_features, self.out_features * self.k, bias=bias, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.maxout(self.linear(x), self.k, -1)

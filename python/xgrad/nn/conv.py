@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import _checks as check
 from .. import _core
 from .._tensor.dtypes import Tensor, _dtype, float32
 from . import functional as F
@@ -27,19 +28,22 @@ class Conv2d(Module):
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  dtype: Any = None):
         super().__init__()
-        if padding_mode != "zeros":
-            raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
-        if in_channels <= 0 or out_channels <= 0:
-            raise ValueError(f"Conv2d: in_channels and out_channels must be positive, got {in_channels}, "
-                             f"{out_channels}")
-        if groups <= 0 or in_channels % groups or out_channels % groups:
+        check.choice(padding_mode, "padding_mode", "Conv2d", ("zeros",))
+        self.in_channels = check.positive_int(in_channels, "in_channels", "Conv2d")
+        self.out_channels = check.positive_int(out_channels, "out_channels", "Conv2d")
+        self.groups = check.positive_int(groups, "groups", "Conv2d")
+        if self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must both be "
                              f"divisible by groups ({groups})")
-        self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
         self.kernel_size = F._pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = F._pair(stride, "stride", "Conv2d")
-        self.padding = padding if isinstance(padding, str) else F._pair(padding, "padding", "Conv2d")
         self.dilation = F._pair(dilation, "dilation", "Conv2d")
+        if isinstance(padding, str):
+            F.same_padding(padding, self.kernel_size, self.stride, self.dilation, "Conv2d")  # checks only
+            self.padding = padding
+        else:
+            self.padding = F._pair(padding, "padding", "Conv2d")
+        bias = check.flag(bias, "bias", "Conv2d")
         dt = _dtype(dtype) or float32
         self.weight = Parameter(_core.empty([self.out_channels, self.in_channels // self.groups,
                                              *self.kernel_size], dt))

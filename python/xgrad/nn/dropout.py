@@ -1,6 +1,7 @@
 """Regularisers that act in training mode only: Dropout, DropConnect, StochasticDepth."""
 from __future__ import annotations
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor
 from . import functional as F
@@ -17,7 +18,8 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, scale_at_test: bool = False):
         super().__init__()
-        self.p, self.scale_at_test = F._check_p(p, "Dropout"), bool(scale_at_test)
+        self.p = F._check_p(p, "Dropout")
+        self.scale_at_test = check.flag(scale_at_test, "scale_at_test", "Dropout")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.p, self.training, self.scale_at_test)
@@ -38,7 +40,8 @@ class DropConnect(Module):
         super().__init__()
         if not isinstance(linear, Linear):
             raise TypeError(f"DropConnect: expected an nn.Linear, got {type(linear).__name__}")
-        self.linear, self.p, self.scale_at_test = linear, F._check_p(p, "DropConnect"), bool(scale_at_test)
+        self.linear, self.p = linear, F._check_p(p, "DropConnect")
+        self.scale_at_test = check.flag(scale_at_test, "scale_at_test", "DropConnect")
 
     def forward(self, x: Tensor) -> Tensor:
         w = F.dropout(self.linear.weight, self.p, self.training, self.scale_at_test)
@@ -58,9 +61,9 @@ class StochasticDepth(Module):
 
     def __init__(self, p: float, mode: str = "row", scale_at_test: bool = True):
         super().__init__()
-        if mode not in ("row", "batch"):
-            raise ValueError(f"StochasticDepth: mode must be 'row' or 'batch', got {mode!r}")
-        self.p, self.mode, self.scale_at_test = F._check_p(p, "StochasticDepth"), mode, bool(scale_at_test)
+        self.p = F._check_p(p, "StochasticDepth")
+        self.mode = check.choice(mode, "mode", "StochasticDepth", ("row", "batch"))
+        self.scale_at_test = check.flag(scale_at_test, "scale_at_test", "StochasticDepth")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.stochastic_depth(x, self.p, self.mode, self.training, self.scale_at_test)

@@ -1,6 +1,7 @@
 """Flatten: the bridge from convolutional feature maps to Linear layers."""
 from __future__ import annotations
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor
 from .module import Module
@@ -12,7 +13,8 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim, self.end_dim = int(start_dim), int(end_dim)
+        self.start_dim = check.integer(start_dim, "start_dim", "Flatten")
+        self.end_dim = check.integer(end_dim, "end_dim", "Flatten")
 
     def forward(self, x: Tensor) -> Tensor:
         return _core.flatten(x, self.start_dim, self.end_dim)

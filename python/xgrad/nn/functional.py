@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor
 from ._registered import *  # noqa: F401,F403  (relu, sigmoid, tanh, leaky_relu, elu, gelu, silu, softplus,
@@ -33,22 +34,39 @@ def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, i
         raise TypeError(f"cross_entropy: input must be a Tensor of logits, got {type(input).__name__}")
     if isinstance(weight, str):
         weight, reduction = None, weight
+    reduction = _reduction(reduction, "cross_entropy")
+    weight = _weight(weight, "cross_entropy")
+    label_smoothing = check.probability(label_smoothing, "label_smoothing", "cross_entropy")
+    ignore_index = check.integer(ignore_index, "ignore_index", "cross_entropy")
     if weight is None and label_smoothing == 0.0 and ignore_index == -100:
         return _core.cross_entropy(input, target, reduction)
-    return _core.cross_entropy_ext(input, target, reduction, weight, float(label_smoothing), int(ignore_index))
+    return _core.cross_entropy_ext(input, target, reduction, weight, label_smoothing, ignore_index)
+
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduction(reduction: Any, op: str) -> str:
+    return check.choice(reduction, "reduction", op, REDUCTIONS)
+
+
+def _weight(weight: Any, op: str) -> Optional[Tensor]:
+    """A loss's per-class or per-element weight: None or a Tensor."""
+    if weight is not None and not isinstance(weight, Tensor):
+        raise check.type_error(op, "weight", "None or a Tensor (e.g. xgrad.tensor([...]))", weight)
+    return weight
 
 
 # ---------------------------------------------------------------- convolution and pooling
 
+#: The smallest value of each window argument of convolution and pooling.
+_LOWEST = {"kernel_size": 1, "stride": 1, "dilation": 1, "padding": 0, "output_size": 1}
+
+
 def _pair(v: Any, name: str, op: str) -> tuple:
-    """2 -> (2, 2); (2, 3) stays; anything else is a ValueError naming the op."""
-    if isinstance(v, (tuple, list)):
-        if len(v) != 2:
-            raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
-        return int(v[0]), int(v[1])
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
-    return int(v), int(v)
+    """2 -> (2, 2); (2, 3) stays; each entry an integer of the argument's range (kernel sizes,
+    strides, dilations and output sizes >= 1, padding >= 0); TypeError/ValueError naming the op."""
+    return check.pair_of_ints(v, name, op, low=_LOWEST[name])
 
 
 def _check_tensor(x: Any, op: str, what: str = "input") -> None:
@@ -65,19 +83,27 @@ def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride:
     ``out[n, o, y, x] = b[o] + sum_{c,i,j} w[o, c, i, j] * in_pad[n, c, y*sh + i*dh, x*sw + j*dw]``.
     Computed as im2col + one BLAS gemm per image (and group); a 1x1 convolution is a plain gemm."""
     _check_tensor(input, "conv2d")
+    _check_tensor(weight, "conv2d", "weight")
     if isinstance(padding, str):
-        if padding == "valid":
-            padding = 0
-        elif padding == "same":
-            kh, kw = weight.shape[2], weight.shape[3]
-            dh, dw = _pair(dilation, "dilation", "conv2d")
-            if _pair(stride, "stride", "conv2d") != (1, 1) or (dh * (kh - 1)) % 2 or (dw * (kw - 1)) % 2:
-                raise ValueError("conv2d: padding='same' needs stride 1 and an odd effective kernel size")
-            padding = (dh * (kh - 1) // 2, dw * (kw - 1) // 2)
-        else:
-            raise ValueError(f"conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+        if weight.ndim != 4:
+            raise ValueError(f"conv2d: weight must be 4-D (out_channels, in_channels / groups, kh, kw), got shape "
+                             f"{tuple(weight.shape)}")
+        padding = same_padding(padding, (weight.shape[2], weight.shape[3]), stride, dilation, "conv2d")
     return _core.conv2d(input, weight, bias, _pair(stride, "stride", "conv2d"), _pair(padding, "padding", "conv2d"),
-                        _pair(dilation, "dilation", "conv2d"), int(groups))
+                        _pair(dilation, "dilation", "conv2d"), check.positive_int(groups, "groups", "conv2d"))
+
+
+def same_padding(padding: str, kernel_size: tuple, stride: Any, dilation: Any, op: str) -> tuple:
+    """The (ph, pw) of ``padding='valid'`` (0) or ``'same'`` (the output keeps the input's size:
+    stride 1 and an odd effective kernel size ``dilation * (k - 1) + 1``)."""
+    padding = check.choice(padding, "padding", op, ("same", "valid"))
+    if padding == "valid":
+        return 0, 0
+    kh, kw = kernel_size
+    dh, dw = _pair(dilation, "dilation", op)
+    if _pair(stride, "stride", op) != (1, 1) or (dh * (kh - 1)) % 2 or (dw * (kw - 1)) % 2:
+        raise ValueError(f"{op}: padding='same' needs stride 1 and an odd effective kernel size")
+    return dh * (kh - 1) // 2, dw * (kw - 1) // 2
 
 
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -89,7 +115,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     k = _pair(kernel_size, "kernel_size", "max_pool2d")
     s = k if stride is None or stride == [] else _pair(stride, "stride", "max_pool2d")
     return _core.max_pool2d(input, k, s, _pair(padding, "padding", "max_pool2d"),
-                            _pair(dilation, "dilation", "max_pool2d"), bool(ceil_mode))
+                            _pair(dilation, "dilation", "max_pool2d"), check.flag(ceil_mode, "ceil_mode", "max_pool2d"))
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -99,8 +125,9 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     _check_tensor(input, "avg_pool2d")
     k = _pair(kernel_size, "kernel_size", "avg_pool2d")
     s = k if stride is None or stride == [] else _pair(stride, "stride", "avg_pool2d")
-    return _core.avg_pool2d(input, k, s, _pair(padding, "padding", "avg_pool2d"), bool(ceil_mode),
-                            bool(count_include_pad))
+    return _core.avg_pool2d(input, k, s, _pair(padding, "padding", "avg_pool2d"),
+                            check.flag(ceil_mode, "ceil_mode", "avg_pool2d"),
+                            check.flag(count_include_pad, "count_include_pad", "avg_pool2d"))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -108,10 +135,21 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     ``[floor(i H / H'), ceil((i + 1) H / H'))`` (same for columns). ``output_size=1`` is global
     average pooling: (N, C, H, W) -> (N, C, 1, 1)."""
     _check_tensor(input, "adaptive_avg_pool2d")
-    size = _pair(output_size, "output_size", "adaptive_avg_pool2d")
-    if isinstance(output_size, (tuple, list)):
-        size = tuple(input.shape[2 + i] if output_size[i] is None else size[i] for i in range(2))
-    return _core.adaptive_avg_pool2d(input, size)
+    return _core.adaptive_avg_pool2d(input, adaptive_size(output_size, input.shape, "adaptive_avg_pool2d"))
+
+
+def adaptive_size(output_size: Any, shape: Any, op: str) -> tuple:
+    """(H', W') of an adaptive pooling: an int, or a pair whose None entries keep the input's size
+    (``shape`` None: checks only, the None entries stay)."""
+    if isinstance(output_size, (tuple, list)) and len(output_size) == 2 and None in output_size:
+        filled = [1 if v is None else v for v in output_size]
+        size = _pair(filled, "output_size", op)
+        if shape is None:
+            return tuple(output_size)
+        if len(shape) < 4:
+            return size  # the core names the rank
+        return tuple(shape[2 + i] if output_size[i] is None else size[i] for i in range(2))
+    return _pair(output_size, "output_size", op)
 
 
 def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
@@ -126,15 +164,31 @@ def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = No
     if return_indices:
         raise ValueError("fractional_max_pool2d: return_indices is not supported")
     k = _pair(kernel_size, "kernel_size", "fractional_max_pool2d")
-    if (output_size is None) == (output_ratio is None):
-        raise ValueError("fractional_max_pool2d: give exactly one of output_size and output_ratio")
-    if output_size is None:
-        ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio, output_ratio)
-        if not all(0 < float(r) < 1 for r in ratio):
-            raise ValueError(f"fractional_max_pool2d: output_ratio must be in (0, 1), got {output_ratio!r}")
-        output_size = (int(input.shape[-2] * float(ratio[0])), int(input.shape[-1] * float(ratio[1])))
+    ratio = fractional_target(output_size, output_ratio, "fractional_max_pool2d")
+    if ratio is not None:
+        output_size = (int(input.shape[-2] * ratio[0]), int(input.shape[-1] * ratio[1]))
+        if min(output_size) < 1:
+            raise ValueError(f"fractional_max_pool2d: output_ratio {output_ratio!r} of an input of shape "
+                             f"{tuple(input.shape)} leaves no output (size {output_size})")
+    if _random_samples is not None:
+        _check_tensor(_random_samples, "fractional_max_pool2d", "_random_samples")
     return _core.fractional_max_pool2d(input, k, _pair(output_size, "output_size", "fractional_max_pool2d"),
                                        _random_samples)
+
+
+def fractional_target(output_size: Any, output_ratio: Any, op: str) -> Optional[tuple]:
+    """Checks fractional max pooling's target: exactly one of ``output_size`` (ints >= 1) and
+    ``output_ratio`` (numbers in (0, 1), or a pair); returns the ratio pair, or None for a size."""
+    if (output_size is None) == (output_ratio is None):
+        raise ValueError(f"{op}: give exactly one of output_size and output_ratio")
+    if output_ratio is None:
+        _pair(output_size, "output_size", op)
+        return None
+    if isinstance(output_ratio, (tuple, list)):
+        return check.pair_of_numbers(output_ratio, "output_ratio", op, low=0.0, high=1.0, low_open=True,
+                                     high_open=True)
+    r = check.number(output_ratio, "output_ratio", op, low=0.0, high=1.0, low_open=True, high_open=True)
+    return r, r
 
 
 # ---------------------------------------------------------------- normalisation
@@ -148,8 +202,9 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
     ``running = (1 - momentum) running + momentum * stat`` with the unbiased variance.
     Evaluation: mu, var = running_mean, running_var. Fused forward and backward in C++."""
     _check_tensor(input, "batch_norm")
-    return _core.batch_norm(input, running_mean, running_var, weight, bias, bool(training), float(momentum),
-                            float(eps))
+    return _core.batch_norm(input, running_mean, running_var, weight, bias, check.flag(training, "training", "batch_norm"),
+                            check.number(momentum, "momentum", "batch_norm", low=0.0, high=1.0),
+                            check.number(eps, "eps", "batch_norm", low=0.0))
 
 
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = None,
@@ -158,9 +213,17 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = 
     ``normalized_shape``, ``y = (x - mean) / sqrt(var + eps) * weight + bias`` (weight, bias of
     shape normalized_shape). Same computation in training and evaluation."""
     _check_tensor(input, "layer_norm")
-    shape = [int(normalized_shape)] if isinstance(normalized_shape, (int, np.integer)) else \
-        [int(s) for s in normalized_shape]
-    return _core.layer_norm(input, shape, weight, bias, float(eps))
+    return _core.layer_norm(input, list(sizes(normalized_shape, "normalized_shape", "layer_norm")), weight, bias,
+                            check.number(eps, "eps", "layer_norm", low=0.0))
+
+
+def sizes(value: Any, name: str, op: str) -> tuple:
+    """A shape argument: a positive int, or a non-empty sequence of them, as a tuple."""
+    if check.is_integer(value):
+        return (check.positive_int(value, name, op),)
+    if isinstance(value, (tuple, list)) and value:
+        return tuple(check.positive_int(v, f"{name}[{i}]", op) for i, v in enumerate(value))
+    raise check.type_error(op, name, "a positive integer or a non-empty sequence of them", value)
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
@@ -168,7 +231,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, 
     """Group normalisation (Wu & He 2018) of (N, C, ...): statistics per sample over each group of
     C / num_groups channels (and all spatial positions); weight, bias (C,) per channel."""
     _check_tensor(input, "group_norm")
-    return _core.group_norm(input, int(num_groups), weight, bias, float(eps))
+    return _core.group_norm(input, check.positive_int(num_groups, "num_groups", "group_norm"), weight, bias,
+                            check.number(eps, "eps", "group_norm", low=0.0))
 
 
 def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_var: Optional[Tensor] = None,
@@ -180,6 +244,8 @@ def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_
     When running statistics are given and ``use_input_stats``, they are updated with the batch
     average of the per-instance mean and unbiased variance (PyTorch's rule)."""
     _check_tensor(input, "instance_norm")
+    use_input_stats = check.flag(use_input_stats, "use_input_stats", "instance_norm")
+    momentum = check.number(momentum, "momentum", "instance_norm", low=0.0, high=1.0)
     if input.ndim < 3:
         raise ValueError(f"instance_norm: input must be (N, C, ...) with spatial dims, got shape {tuple(input.shape)}")
     if not use_input_stats:
@@ -199,16 +265,14 @@ def maxout(input: Tensor, k: int, dim: int = 1) -> Tensor:
     """Maxout's max (Goodfellow et al. 2013): along ``dim``, the maximum of each group of ``k``
     consecutive entries, so a dim of size k*d becomes d. With the k pieces of a Linear layer this
     is ``max(w_1^T x + b_1, ..., w_k^T x + b_k)``."""
-    return _core.maxout(input, int(k), int(dim))
+    _check_tensor(input, "maxout")
+    return _core.maxout(input, check.positive_int(k, "k", "maxout"), check.integer(dim, "dim", "maxout"))
 
 
 # ---------------------------------------------------------------- dropout family
 
 def _check_p(p: float, op: str) -> float:
-    p = float(p)
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"{op}: p (the probability of dropping) must be in [0, 1), got {p}")
-    return p
+    return check.probability(p, "p (the probability of dropping)", op, one=False)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, scale_at_test: bool = False) -> Tensor:
@@ -219,6 +283,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, scale_at_test:
     test ``y = x``. The lectures' original variant, ``scale_at_test=True``: training ``y = x * m``,
     test ``y = (1 - p) x``. Both have the same expected output. Masks come from xgrad's generator."""
     p = _check_p(p, "dropout")
+    _check_tensor(input, "dropout")
+    training = check.flag(training, "training", "dropout")
+    scale_at_test = check.flag(scale_at_test, "scale_at_test", "dropout")
     if not training:
         return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
     if p == 0.0:
@@ -235,8 +302,10 @@ def stochastic_depth(input: Tensor, p: float, mode: str = "row", training: bool 
     ``y = (1 - p) x``; ``scale_at_test=False`` (torchvision): training ``y = b x / (1 - p)``, test
     ``y = x``. b ~ Bernoulli(1 - p) from xgrad's generator."""
     p = _check_p(p, "stochastic_depth")
-    if mode not in ("row", "batch"):
-        raise ValueError(f"stochastic_depth: mode must be 'row' or 'batch', got {mode!r}")
+    _check_tensor(input, "stochastic_depth")
+    mode = check.choice(mode, "mode", "stochastic_depth", ("row", "batch"))
+    training = check.flag(training, "training", "stochastic_depth")
+    scale_at_test = check.flag(scale_at_test, "scale_at_test", "stochastic_depth")
     if not training:
         return _core.mul(input, 1.0 - p) if scale_at_test and p > 0 else input
     if p == 0.0:
@@ -253,7 +322,8 @@ def nll_loss(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore
     """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax):
     ``loss_i = -w_{y_i} input[i, y_i]``; 'mean' divides by sum_i w_{y_i}."""
     _check_tensor(input, "nll_loss")
-    return _core.nll_loss(input, target, reduction, weight, int(ignore_index))
+    return _core.nll_loss(input, target, _reduction(reduction, "nll_loss"), _weight(weight, "nll_loss"),
+                          check.integer(ignore_index, "ignore_index", "nll_loss"))
 
 
 def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
@@ -261,8 +331,18 @@ def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.
     """The multiclass SVM (hinge) loss of the lectures, with PyTorch's normalisation by C:
     ``loss_i = sum_{j != y_i} max(0, margin - s_{y_i} + s_j)^p / C`` (times w_{y_i} with weights)
     for scores s (N, C). CS231n's L_i is C times this value (its sum has no 1/C)."""
-    _check_tensor(input, "multi_margin_loss")
-    return _core.multi_margin_loss(input, target, int(p), float(margin), weight, reduction)
+    op = "multi_margin_loss"
+    _check_tensor(input, op)
+    return _core.multi_margin_loss(input, target, margin_power(p, op), check.number(margin, "margin", op),
+                                   _weight(weight, op), _reduction(reduction, op))
+
+
+def margin_power(p: Any, op: str) -> int:
+    """The hinge's power p of the multiclass SVM loss: 1 or 2."""
+    p = check.integer(p, "p", op)
+    if p not in (1, 2):
+        raise check.value_error(op, "p", "1 (hinge) or 2 (squared hinge)", p)
+    return p
 
 
 def focal_loss(input: Tensor, target: Any, alpha: Any = None, gamma: float = 2.0, reduction: str = "mean") -> Tensor:
@@ -271,20 +351,35 @@ def focal_loss(input: Tensor, target: Any, alpha: Any = None, gamma: float = 2.0
     well-classified examples; gamma = 0 with alpha None is cross-entropy. ``alpha``: None (1), one
     number, or one weight per class. 'mean' averages over the N samples."""
     _check_tensor(input, "focal_loss")
+    return _core.focal_loss(input, target, focal_alphas(alpha, "focal_loss"),
+                            check.number(gamma, "gamma", "focal_loss", low=0.0), _reduction(reduction, "focal_loss"))
+
+
+def focal_alphas(alpha: Any, op: str) -> list:
+    """Focal loss's alpha as the core takes it: [] for None, [a] for one number, one per class."""
     if alpha is None:
-        alphas = []
-    elif isinstance(alpha, (int, float, np.floating, np.integer)):
-        alphas = [float(alpha)]
-    else:
-        alphas = [float(a) for a in np.asarray(alpha.numpy() if isinstance(alpha, Tensor) else alpha).ravel()]
-    return _core.focal_loss(input, target, alphas, float(gamma), reduction)
+        return []
+    if check.is_number(alpha):
+        return [check.number(alpha, "alpha", op, low=0.0)]
+    values = np.asarray(alpha.detach().numpy() if isinstance(alpha, Tensor) else alpha)
+    if values.dtype.kind not in "iuf" or values.ndim != 1:
+        raise check.type_error(op, "alpha", "None, a number or a 1-D sequence of per-class numbers", alpha)
+    values = values.astype(np.float64)
+    if not (np.isfinite(values).all() and (values >= 0).all()):
+        raise check.value_error(op, "alpha", "finite numbers >= 0", alpha)
+    return values.tolist()
 
 
 def _pointwise(kind: Any, op: str, input: Tensor, target: Any, reduction: str, beta: float = 0.0,
                weight: Optional[Tensor] = None) -> Tensor:
     _check_tensor(input, op)
+    reduction = _reduction(reduction, op)
+    weight = _weight(weight, op)
     if not isinstance(target, Tensor):
-        target = _core._from_numpy(np.asarray(target, dtype=np.float64), input.dtype)
+        values = np.asarray(target) if not isinstance(target, np.ndarray) else target
+        if values.dtype.kind not in "biuf":
+            raise check.type_error(op, "target", "a Tensor or an array of numbers", target)
+        target = _core._from_numpy(np.asarray(values, dtype=np.float64), input.dtype)
     if weight is None:
         return _core.pointwise_loss(kind, input, target, reduction, float(beta))
     per = _core.mul(_core.pointwise_loss(kind, input, target, "none", float(beta)), weight)  # weight broadcasts
@@ -307,7 +402,8 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Huber-like: ``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (d = x - y);
     quadratic near 0, linear (robust to outliers) far away. beta = 0 is L1."""
-    return _pointwise(_core.PointwiseLoss.smooth_l1, "smooth_l1_loss", input, target, reduction, beta)
+    return _pointwise(_core.PointwiseLoss.smooth_l1, "smooth_l1_loss", input, target, reduction,
+                      check.number(beta, "beta", "smooth_l1_loss", low=0.0))
 
 
 def binary_cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None,

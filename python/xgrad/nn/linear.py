@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import _checks as check
 from .. import _core
 from .._tensor.dtypes import Tensor, _dtype, float32
 from . import init
@@ -19,11 +20,9 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None):
         super().__init__()
-        if in_features <= 0 or out_features <= 0:
-            raise ValueError(f"Linear: in_features and out_features must be positive, got {in_features}, "
-                             f"{out_features}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = check.positive_int(in_features, "in_features", "Linear")
+        self.out_features = check.positive_int(out_features, "out_features", "Linear")
+        bias = check.flag(bias, "bias", "Linear")
         dt = _dtype(dtype) or float32
         self.weight = Parameter(_core.empty([self.out_features, self.in_features], dt))
         if bias:

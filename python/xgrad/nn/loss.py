@@ -3,19 +3,16 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .. import _checks as check
 from .._tensor import Tensor
 from . import functional as F
 from .module import Module
-
-_REDUCTIONS = ("mean", "sum", "none")
 
 
 class _Loss(Module):
     def __init__(self, reduction: str = "mean"):
         super().__init__()
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-        self.reduction = reduction
+        self.reduction = F._reduction(reduction, type(self).__name__)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
@@ -32,9 +29,9 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight: Optional[Tensor] = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0):
         super().__init__(reduction)
-        if not 0.0 <= float(label_smoothing) <= 1.0:
-            raise ValueError(f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}")
-        self.weight, self.ignore_index, self.label_smoothing = weight, int(ignore_index), float(label_smoothing)
+        self.weight = F._weight(weight, "CrossEntropyLoss")
+        self.ignore_index = check.integer(ignore_index, "ignore_index", "CrossEntropyLoss")
+        self.label_smoothing = check.probability(label_smoothing, "label_smoothing", "CrossEntropyLoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
@@ -46,7 +43,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight: Optional[Tensor] = None, ignore_index: int = -100, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, int(ignore_index)
+        self.weight = F._weight(weight, "NLLLoss")
+        self.ignore_index = check.integer(ignore_index, "ignore_index", "NLLLoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -59,9 +57,9 @@ class MultiMarginLoss(_Loss):
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Optional[Tensor] = None, reduction: str = "mean"):
         super().__init__(reduction)
-        if p not in (1, 2):
-            raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p}")
-        self.p, self.margin, self.weight = int(p), float(margin), weight
+        self.p = F.margin_power(p, "MultiMarginLoss")
+        self.margin = check.number(margin, "margin", "MultiMarginLoss")
+        self.weight = F._weight(weight, "MultiMarginLoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.multi_margin_loss(input, target, self.p, self.margin, self.weight, self.reduction)
@@ -74,9 +72,8 @@ class FocalLoss(_Loss):
 
     def __init__(self, alpha: Any = None, gamma: float = 2.0, reduction: str = "mean"):
         super().__init__(reduction)
-        if gamma < 0:
-            raise ValueError(f"FocalLoss: gamma must be >= 0, got {gamma}")
-        self.alpha, self.gamma = alpha, float(gamma)
+        F.focal_alphas(alpha, "FocalLoss")  # checks only: alpha is kept as given
+        self.alpha, self.gamma = alpha, check.number(gamma, "gamma", "FocalLoss", low=0.0)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.focal_loss(input, target, self.alpha, self.gamma, self.reduction)
@@ -104,9 +101,7 @@ class SmoothL1Loss(_Loss):
 
     def __init__(self, reduction: str = "mean", beta: float = 1.0):
         super().__init__(reduction)
-        if beta < 0:
-            raise ValueError(f"SmoothL1Loss: beta must be >= 0, got {beta}")
-        self.beta = float(beta)
+        self.beta = check.number(beta, "beta", "SmoothL1Loss", low=0.0)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.smooth_l1_loss(input, target, self.reduction, self.beta)
@@ -117,7 +112,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight: Optional[Tensor] = None, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self.weight = F._weight(weight, type(self).__name__)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)

@@ -7,10 +7,20 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tupl
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._tensor.dtypes import Tensor, _dtype, float32
 from ..autograd import no_grad
 from .parameter import Parameter
+
+
+def _check_name(name: Any, where: str) -> None:
+    """A parameter, buffer or submodule name: a non-empty string without '.' (the separator of
+    ``state_dict`` keys)."""
+    if not isinstance(name, str):
+        raise check.type_error(where, "name", "a string", name)
+    if not name or "." in name:
+        raise check.value_error(where, "name", "a non-empty string without '.'", name)
 
 
 class RemovableHandle:
@@ -85,6 +95,7 @@ class Module:
 
     def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
         """Add a parameter (or None, to declare an absent one such as a missing bias)."""
+        _check_name(name, "register_parameter")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: '{name}' must be a Parameter or None, got {type(param).__name__}")
         self.__dict__.pop(name, None)
@@ -92,12 +103,14 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Optional[Tensor]) -> None:
         """Add a non-learnable tensor that is saved in ``state_dict`` (e.g. BatchNorm's running mean)."""
+        _check_name(name, "register_buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer: '{name}' must be a Tensor or None, got {type(tensor).__name__}")
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor
 
     def add_module(self, name: str, module: Optional["Module"]) -> None:
+        _check_name(name, "add_module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: '{name}' must be a Module, got {type(module).__name__}")
         self._modules[name] = module
@@ -189,8 +202,9 @@ class Module:
     # ------------------------------------------------------------ modes and grads
     def train(self, mode: bool = True) -> "Module":
         """Training mode (dropout drops, batch norm uses batch statistics); returns self."""
+        mode = check.flag(mode, "mode", f"{type(self).__name__}.train")  # train("eval") would train
         for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+            object.__setattr__(m, "training", mode)
         return self
 
     def eval(self) -> "Module":

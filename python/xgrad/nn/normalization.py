@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .. import _checks as check
 from .. import _core
 from .._tensor.dtypes import Tensor, _dtype, float32
 from . import functional as F
@@ -17,10 +18,13 @@ class _NormBase(Module):
     def __init__(self, num_features: int, eps: float, momentum: Optional[float], affine: bool,
                  track_running_stats: bool, dtype: Any):
         super().__init__()
-        if num_features <= 0:
-            raise ValueError(f"{type(self).__name__}: num_features must be positive, got {num_features}")
-        self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
-        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
+        owner = type(self).__name__
+        self.num_features = check.positive_int(num_features, "num_features", owner)
+        self.eps = check.number(eps, "eps", owner, low=0.0)
+        # None: the cumulative average 1/t of the batch statistics
+        self.momentum = check.optional_number(momentum, "momentum", owner, low=0.0, high=1.0)
+        self.affine = check.flag(affine, "affine", owner)
+        self.track_running_stats = check.flag(track_running_stats, "track_running_stats", owner)
         dt = _dtype(dtype) or float32
         if self.affine:
             self.weight = Parameter(_core.ones([self.num_features], dt))
@@ -125,11 +129,10 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  dtype: Any = None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        if not shape or any(int(s) <= 0 for s in shape):
-            raise ValueError(f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}")
-        self.normalized_shape, self.eps, self.elementwise_affine = tuple(int(s) for s in shape), float(eps), \
-            bool(elementwise_affine)
+        self.normalized_shape = F.sizes(normalized_shape, "normalized_shape", "LayerNorm")
+        self.eps = check.number(eps, "eps", "LayerNorm", low=0.0)
+        self.elementwise_affine = check.flag(elementwise_affine, "elementwise_affine", "LayerNorm")
+        bias = check.flag(bias, "bias", "LayerNorm")
         dt = _dtype(dtype) or float32
         if self.elementwise_affine:
             self.weight = Parameter(_core.ones(list(self.normalized_shape), dt))
@@ -161,11 +164,13 @@ class GroupNorm(Module):
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
                  dtype: Any = None):
         super().__init__()
-        if num_groups <= 0 or num_channels % num_groups:
+        self.num_groups = check.positive_int(num_groups, "num_groups", "GroupNorm")
+        self.num_channels = check.positive_int(num_channels, "num_channels", "GroupNorm")
+        if self.num_channels % self.num_groups:
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                              f"({num_groups})")
-        self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), \
-            float(eps), bool(affine)
+        self.eps = check.number(eps, "eps", "GroupNorm", low=0.0)
+        self.affine = check.flag(affine, "affine", "GroupNorm")
         dt = _dtype(dtype) or float32
         if self.affine:
             self.weight = Parameter(_core.ones([self.num_channels], dt))

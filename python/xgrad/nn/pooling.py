@@ -3,9 +3,19 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .. import _checks as check
 from .._tensor import Tensor
 from . import functional as F
 from .module import Module
+
+
+def _check_window(owner: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any) -> None:
+    """A pooling layer's window arguments, checked when it is built rather than at its first forward."""
+    F._pair(kernel_size, "kernel_size", owner)
+    if stride is not None and not (isinstance(stride, list) and not stride):  # [] is PyTorch's "the kernel size"
+        F._pair(stride, "stride", owner)
+    F._pair(padding, "padding", owner)
+    F._pair(dilation, "dilation", owner)
 
 
 class MaxPool2d(Module):
@@ -16,8 +26,9 @@ class MaxPool2d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  ceil_mode: bool = False):
         super().__init__()
+        _check_window("MaxPool2d", kernel_size, stride, padding, dilation)
         self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, padding
-        self.dilation, self.ceil_mode = dilation, ceil_mode
+        self.dilation, self.ceil_mode = dilation, check.flag(ceil_mode, "ceil_mode", "MaxPool2d")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
@@ -33,8 +44,10 @@ class AvgPool2d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True):
         super().__init__()
+        _check_window("AvgPool2d", kernel_size, stride, padding, 1)
         self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, padding
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        self.ceil_mode = check.flag(ceil_mode, "ceil_mode", "AvgPool2d")
+        self.count_include_pad = check.flag(count_include_pad, "count_include_pad", "AvgPool2d")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
@@ -49,6 +62,7 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size: Any):
         super().__init__()
+        F.adaptive_size(output_size, None, "AdaptiveAvgPool2d")  # checks only: None entries keep the input's size
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
@@ -69,10 +83,10 @@ class FractionalMaxPool2d(Module):
     def __init__(self, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
                  return_indices: bool = False, _random_samples: Optional[Tensor] = None):
         super().__init__()
-        if (output_size is None) == (output_ratio is None):
-            raise ValueError("FractionalMaxPool2d: give exactly one of output_size and output_ratio")
+        F._pair(kernel_size, "kernel_size", "FractionalMaxPool2d")
+        F.fractional_target(output_size, output_ratio, "FractionalMaxPool2d")
         self.kernel_size, self.output_size, self.output_ratio = kernel_size, output_size, output_ratio
-        if return_indices:
+        if check.flag(return_indices, "return_indices", "FractionalMaxPool2d"):
             raise ValueError("FractionalMaxPool2d: return_indices is not supported")
         self._random_samples = _random_samples
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor
 from .activation import ReLU
@@ -20,6 +21,10 @@ class Residual(Module):
 
     def __init__(self, body: Module, shortcut: Optional[Module] = None, activation: Optional[Module] = None):
         super().__init__()
+        for name, value in (("body", body), ("shortcut", shortcut), ("activation", activation)):
+            if not isinstance(value, Module) and not (value is None and name != "body"):
+                expected = "an nn.Module" if name == "body" else "None or an nn.Module"
+                raise check.type_error("Residual", name, expected, value)
         self.body = body
         self.shortcut = shortcut
         self.activation = activation
@@ -39,6 +44,9 @@ class ResidualBlock(Residual):
     identity, or conv1x1(stride) - BN when the stride or channel count changes), then ReLU."""
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1, dtype: Any = None):
+        in_channels = check.positive_int(in_channels, "in_channels", "ResidualBlock")
+        out_channels = check.positive_int(out_channels, "out_channels", "ResidualBlock")
+        stride = check.positive_int(stride, "stride", "ResidualBlock")
         body = Sequential(
             Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False, dtype=dtype),
             BatchNorm2d(out_channels, dtype=dtype), ReLU(),
