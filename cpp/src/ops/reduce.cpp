@@ -23,6 +23,11 @@ std::vector<int64_t> normalize_axes(const Axes& axes, int64_t ndim, const char* 
         for (int64_t i = 0; i < ndim; ++i) out.push_back(i);
         return out;
     }
+    // PyTorch: a 0-d tensor has one axis to name (0 or -1), and reducing over it changes nothing
+    if (ndim == 0) {
+        for (int64_t a : *axes) normalize_axis(a, 1, op);
+        return out;
+    }
     for (int64_t a : *axes) out.push_back(normalize_axis(a, ndim, op));
     std::sort(out.begin(), out.end());
     if (std::adjacent_find(out.begin(), out.end()) != out.end())
@@ -63,7 +68,7 @@ Tensor sum(const Tensor& x, const Axes& axes_in, bool keepdims) {
 Tensor mean(const Tensor& x, const Axes& axes_in, bool keepdims) {
     auto axes = normalize_axes(axes_in, x.dim(), "mean");
     int64_t n = reduced_count(x, axes);
-    if (n == 0) throw ValueError("mean: cannot take the mean over an empty axis of shape " + shape_str(x.shape()));
+    // over no elements: 0 / 0 = NaN, as NumPy and PyTorch
     return div(sum(x, axes, keepdims), double(n));
 }
 

@@ -25,6 +25,7 @@ Tensor make_view(const Tensor& x, const Shape& shape, const Strides& strides, in
 // Strides for viewing x with `shape` without copying, or empty if x's layout does not allow it.
 // Handles the common cases: contiguous, and reshapes that only split or merge contiguous runs.
 Strides view_strides(const Tensor& x, const Shape& shape) {
+    // an empty tensor is contiguous: the matching below would run past a 0 in either shape
     if (x.is_contiguous()) return contiguous_strides(shape);
     // General rule (NumPy's _attempt_nocopy_reshape): match groups of old and new axes with equal
     // products; each old group must be contiguous within itself.

@@ -2,6 +2,7 @@
 
 #include "../kernels/softmax.hpp"
 #include "op_utils.hpp"
+#include "xgrad/ops/shape.hpp"
 #include "xgrad/ops/registry.hpp"
 
 namespace xgrad::ops {
@@ -11,7 +12,10 @@ using Grads = std::vector<Tensor>;
 namespace {
 Tensor softmax_impl(const Tensor& x, int64_t axis_in, bool log_space) {
     const char* name = log_space ? "log_softmax" : "softmax";
-    if (x.dim() == 0) throw ValueError(std::string(name) + ": input must have at least one dimension");
+    if (x.dim() == 0) {  // PyTorch: a 0-d tensor is one element along axis 0 or -1
+        normalize_axis(axis_in, 1, name);
+        return reshape(softmax_impl(reshape(x, {1}), 0, log_space), {});
+    }
     int64_t axis = normalize_axis(axis_in, x.dim(), name);
     Tensor out = kernels::softmax(x, axis, log_space);
     if (needs_grad({x}))
