@@ -8,7 +8,7 @@ void gather(const Tensor& x, const std::vector<int64_t>& offsets, const Shape& r
             const Strides& rest_strides, const Tensor& out) {
     const int64_t block = numel_of(rest_shape);
     const Strides out_strides = contiguous_strides(rest_shape);
-    XGRAD_DISPATCH(x.dtype(), [&] {
+    XGRAD_DISPATCH_ALL(x.dtype(), [&] {
         scalar_t* base = static_cast<scalar_t*>(x.storage()->data());
         scalar_t* dst = out.data<scalar_t>();
         for (size_t m = 0; m < offsets.size(); ++m) {
@@ -25,7 +25,7 @@ void scatter(const Tensor& x, const std::vector<int64_t>& offsets, const Shape& 
              const Strides& rest_strides, const Tensor& src, bool accumulate) {
     const int64_t block = numel_of(rest_shape);
     const Strides src_strides = contiguous_strides(rest_shape);
-    XGRAD_DISPATCH(x.dtype(), [&] {
+    XGRAD_DISPATCH_ALL(x.dtype(), [&] {
         scalar_t* base = static_cast<scalar_t*>(x.storage()->data());
         scalar_t* from = src.data<scalar_t>();
         for (size_t m = 0; m < offsets.size(); ++m) {

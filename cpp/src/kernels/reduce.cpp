@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "elementwise.hpp"
 
@@ -15,7 +16,10 @@ void reduce_block(ReduceOp op, const T* x, T* out, int64_t outer, int64_t R, int
         for (int64_t o = 0; o < outer; ++o) {
             const T* row = x + o * R;
             if (op == ReduceOp::sum) {
-                double acc = 0;  // float32 too: a float accumulator loses digits over long rows
+                // double for float32 too (a float accumulator loses digits over long rows); an
+                // integer sum is exact in its own type (the op sums integers as int64)
+                using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+                Acc acc = 0;
 #pragma omp simd reduction(+ : acc)
                 for (int64_t r = 0; r < R; ++r) acc += row[r];
                 out[o] = T(acc);
@@ -91,7 +95,7 @@ Tensor reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes) {
         fill(out, 0.0);  // an empty sum; the ops reject empty max/min before calling
         return out;
     }
-    XGRAD_DISPATCH(x.dtype(), [&] {
+    XGRAD_DISPATCH_ALL(x.dtype(), [&] {
         reduce_block<scalar_t>(op, src.data<scalar_t>(), out.data<scalar_t>(), outer, R, inner);
     });
     return out;

@@ -92,6 +92,7 @@ int64_t Tensor::size(int64_t axis) const {
 }
 
 bool Tensor::is_contiguous() const {
+    if (numel() == 0) return true;  // nothing to lay out (PyTorch: an empty tensor is contiguous)
     int64_t expected = 1;
     for (size_t i = impl_->shape.size(); i-- > 0;) {
         if (impl_->shape[i] == 1) continue;
@@ -102,6 +103,9 @@ bool Tensor::is_contiguous() const {
 }
 
 void Tensor::set_requires_grad(bool flag) {
+    if (flag && !is_floating(dtype()))
+        throw std::runtime_error(std::string("requires_grad: only tensors of floating point dtype can require "
+                                             "gradients; this one is ") + dtype_name(dtype()));
     if (!is_leaf() && !flag)
         throw std::runtime_error(
             "requires_grad_: you can only change requires_grad flags of leaf tensors; use "
@@ -116,7 +120,12 @@ double Tensor::item() const {
            << shape_str(shape());
         throw ValueError(os.str());
     }
-    return XGRAD_DISPATCH(dtype(), [&] { return double(*data<scalar_t>()); });
+    return XGRAD_DISPATCH_ALL(dtype(), [&] { return double(*data<scalar_t>()); });
+}
+
+int64_t Tensor::item_integer() const {
+    if (numel() != 1) item();  // the same error
+    return XGRAD_DISPATCH_ALL(dtype(), [&] { return int64_t(*data<scalar_t>()); });
 }
 
 int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {

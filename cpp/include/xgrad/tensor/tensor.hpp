@@ -75,7 +75,7 @@ public:
 
     // Autograd fields.
     bool requires_grad() const { return impl_->requires_grad; }
-    // Marks a leaf as requiring grad; refuses non-leaf tensors, as PyTorch does.
+    // Marks a leaf as requiring grad; refuses non-leaf tensors and integer or bool ones, as PyTorch does.
     void set_requires_grad(bool flag);
     Tensor grad() const { return Tensor(impl_->grad); }
     // Assigns .grad (undefined clears it); ValueError unless g has this tensor's shape and dtype.
@@ -86,8 +86,10 @@ public:
     uint64_t version() const { return impl_->storage->version(); }
     void bump_version() const { impl_->storage->bump_version(); }
 
-    // Element at a flat C-order index, converted to double (tests, item(), repr).
+    // The value of a one-element tensor as a double, and (for integer and bool tensors, exactly)
+    // as an int64.
     double item() const;
+    int64_t item_integer() const;
 
 private:
     std::shared_ptr<TensorImpl> impl_;
