@@ -431,7 +431,7 @@ def test_dataloader_transform():
     y = np.arange(8)
     loader = xgrad.data.DataLoader((x, y), batch_size=4, transform=RandomHorizontalFlip(1.0))
     xb, yb = next(iter(loader))
-    assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32 and yb.dtype == np.int64
+    assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32 and yb.dtype == xgrad.int64
     np.testing.assert_array_equal(xb.numpy(), x[:4, ..., ::-1])
     np.testing.assert_array_equal(yb, y[:4])
 

@@ -34,7 +34,7 @@ def test_batch_types_shapes_and_contents():
     sizes = []
     for xb, yb in loader:
         assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32
-        assert isinstance(yb, np.ndarray) and yb.dtype == np.int64
+        assert isinstance(yb, xgrad.Tensor) and yb.dtype == xgrad.int64
         # the rows travel with their labels
         np.testing.assert_array_equal(xb.numpy(), x[yb])
         sizes.append(len(yb))
@@ -46,7 +46,7 @@ def test_float64_and_small_int_inputs_are_converted():
     x = np.random.default_rng(0).normal(size=(10, 3))  # float64
     y = np.arange(10, dtype=np.uint8)
     xb, yb = next(iter(DataLoader((x, y), batch_size=4)))
-    assert xb.dtype == xgrad.float32 and yb.dtype == np.int64
+    assert xb.dtype == xgrad.float32 and yb.dtype == xgrad.int64
     np.testing.assert_allclose(xb.numpy(), x[:4].astype(np.float32))
 
 
@@ -109,7 +109,7 @@ def test_transform_applies_to_first_element_only():
 
     for xb, yb in DataLoader((x, y), batch_size=8, transform=transform):
         np.testing.assert_array_equal(xb.numpy(), x[yb] * 2 + 1)
-        assert yb.dtype == np.int64
+        assert yb.dtype == xgrad.int64
     assert seen == [np.ndarray] * 3
 
 
@@ -168,7 +168,7 @@ def test_dataset_returning_a_list_of_fields_is_converted_like_a_tuple():
     assert [len(yb) for _, yb in batches] == [4, 4, 1]
     for xb, yb in batches:
         assert isinstance(xb, xgrad.Tensor) and xb.dtype == xgrad.float32
-        assert isinstance(yb, np.ndarray) and yb.dtype == np.int64
+        assert isinstance(yb, xgrad.Tensor) and yb.dtype == xgrad.int64
         np.testing.assert_array_equal(xb.numpy(), x[yb])
 
 

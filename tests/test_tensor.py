@@ -25,9 +25,17 @@ def test_tensor_copies_when_it_must():
 
 @pytest.mark.parametrize("data,expected", [
     ([1.0, 2.0], xgrad.float32),                      # Python floats: the default dtype
-    ([1, 2, 3], xgrad.float32),                       # ints too (xgrad has float tensors only)
-    (np.array([1, 2], dtype=np.int64), xgrad.float32),
-    (np.array([True, False]), xgrad.float32),
+    ([1, 2, 3], xgrad.int64),                         # Python ints: int64, as PyTorch
+    ([True, False], xgrad.bool),
+    ([1, 2.5], xgrad.float32),                        # mixed: the default float dtype
+    (np.array([1, 2], dtype=np.int64), xgrad.int64),
+    (np.array([1, 2], dtype=np.int32), xgrad.int32),
+    (np.array([1, 2], dtype=np.int16), xgrad.int32),  # widened: xgrad has no int16
+    (np.array([1, 2], dtype=np.uint8), xgrad.uint8),  # images stay uint8
+    (np.array([1, 2], dtype=np.uint32), xgrad.int64),
+    (np.array([True, False]), xgrad.bool),
+    (3, xgrad.int64),
+    (np.int32(3), xgrad.int32),
     (np.array([1.0], dtype=np.float64), xgrad.float64),
     (np.array([1.0], dtype=np.float32), xgrad.float32),
     (3.5, xgrad.float32),
@@ -295,10 +303,11 @@ def test_from_numpy_shares_memory_in_any_layout(view, dtype):
 
 
 @pytest.mark.parametrize("array,pattern", [
-    (np.arange(3), r"int64 array"), (np.array([True]), r"bool array"), (np.arange(3, dtype=np.float16), r"float16"),
+    (np.arange(3, dtype=np.int16), r"int16 array"), (np.arange(3, dtype=np.uint32), r"uint32 array"),
+    (np.arange(3, dtype=np.float16), r"float16"),
     (np.arange(3, dtype=">f4"), r"other byte order"), (np.broadcast_to(np.float32(1), (3,)), r"read-only"),
     (np.frombuffer(b"\0" * 13, dtype=np.float32, offset=1, count=3), r"read-only|not aligned"),
-], ids=["int64", "bool", "float16", "big-endian", "broadcast-read-only", "unaligned"])
+], ids=["int16", "uint32", "float16", "big-endian", "broadcast-read-only", "unaligned"])
 def test_from_numpy_refuses_what_it_cannot_share_saying_why(array, pattern):
     with pytest.raises(TypeError, match=rf"from_numpy: cannot share the memory of .*{pattern}.*xgrad\.tensor"):
         xgrad.from_numpy(array)

@@ -36,7 +36,7 @@ def train(seed):
             losses.append(loss.item())
     model.eval()
     with xgrad.no_grad():
-        accuracy = float((model(xgrad.tensor(x_test)).argmax(1) == y_test).mean())
+        accuracy = float((model(xgrad.tensor(x_test)).argmax(1) == y_test).float().mean())
     return accuracy, losses
 
 

@@ -4,11 +4,13 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "xgrad/ops/compare.hpp"
 #include "xgrad/ops/creation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/ops/sort.hpp"
 
 namespace xgrad::bindings {
 
@@ -40,8 +42,31 @@ void bind_ops(py::module_& m) {
     m.def("minimum", releasing_gil(&minimum));
     m.def("where", releasing_gil(&ops::where));
     m.def("clip", releasing_gil(&clip));
-    m.def("greater", releasing_gil(&greater));
-    m.def("equal", releasing_gil(&equal));
+
+    // comparisons, logic and bits (compare.hpp): bool results
+    m.def("compare", releasing_gil(py::overload_cast<T, T, const std::string&>(&compare)));
+    m.def("compare_scalar", releasing_gil(py::overload_cast<T, double, const std::string&>(&compare)));
+    m.def("logical_and", releasing_gil(&logical_and));
+    m.def("logical_or", releasing_gil(&logical_or));
+    m.def("logical_xor", releasing_gil(&logical_xor));
+    m.def("logical_not", releasing_gil(&logical_not));
+    m.def("bitwise_and", releasing_gil(&bitwise_and));
+    m.def("bitwise_or", releasing_gil(&bitwise_or));
+    m.def("bitwise_xor", releasing_gil(&bitwise_xor));
+    m.def("bitwise_not", releasing_gil(&bitwise_not));
+    m.def("isnan", releasing_gil(&ops::isnan));
+    m.def("isinf", releasing_gil(&ops::isinf));
+    m.def("isfinite", releasing_gil(&ops::isfinite));
+
+    // positions (sort.hpp)
+    m.def("argmax", releasing_gil(&argmax), py::arg("x"), py::arg("dim"), py::arg("keepdim"));
+    m.def("argmin", releasing_gil(&argmin), py::arg("x"), py::arg("dim"), py::arg("keepdim"));
+    m.def("max_along", releasing_gil(&max_along), py::arg("x"), py::arg("dim"), py::arg("keepdim"));
+    m.def("min_along", releasing_gil(&min_along), py::arg("x"), py::arg("dim"), py::arg("keepdim"));
+    m.def("sort", releasing_gil(&ops::sort), py::arg("x"), py::arg("dim"), py::arg("descending"));
+    m.def("argsort", releasing_gil(&argsort), py::arg("x"), py::arg("dim"), py::arg("descending"));
+    m.def("topk", releasing_gil(&topk), py::arg("x"), py::arg("k"), py::arg("dim"), py::arg("largest"));
+    m.def("gather", releasing_gil(&ops::gather), py::arg("x"), py::arg("dim"), py::arg("index"));
     m.def("add_", releasing_gil(&add_));
     m.def("add_scaled_", releasing_gil(&add_scaled_));
     m.def("mul_", releasing_gil(&mul_));

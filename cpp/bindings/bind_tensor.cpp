@@ -19,9 +19,18 @@ py::array_t<int64_t> int64_array(const std::vector<int64_t>& values) {
 }  // namespace
 
 void bind_tensor(py::module_& m) {
-    py::enum_<DType>(m, "dtype", "Element type of a tensor: float32 or float64.")
+    py::enum_<DType>(m, "dtype",
+                     "Element type of a tensor: float32 and float64 (which carry gradients), int64, int32, "
+                     "uint8 and bool.")
         .value("float32", DType::float32)
-        .value("float64", DType::float64);
+        .value("float64", DType::float64)
+        .value("int64", DType::int64)
+        .value("int32", DType::int32)
+        .value("uint8", DType::uint8)
+        .value("bool", DType::bool_)
+        .def_property_readonly("is_floating_point", [](DType d) { return is_floating(d); })
+        .def_property_readonly("itemsize", [](DType d) { return itemsize(d); });
+    m.def("promote_types", &promote_types, py::arg("a"), py::arg("b"));
 
     py::class_<Tensor>(m, "Tensor", py::buffer_protocol())
         .def(py::init<const Tensor&>(), py::arg("other"), "A new handle to the same tensor (shares data and grad).")
@@ -32,6 +41,8 @@ void bind_tensor(py::module_& m) {
         .def("numel", &Tensor::numel)
         .def("_strides", [](const Tensor& t) { return py::tuple(py::cast(t.strides())); })
         .def("is_contiguous", &Tensor::is_contiguous)
+        .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); },
+             "True for float32 and float64 (the dtypes that carry gradients).")
         .def_property_readonly("is_leaf", &Tensor::is_leaf)
         .def_property("requires_grad", &Tensor::requires_grad, &Tensor::set_requires_grad)
         .def_property(
@@ -44,16 +55,13 @@ void bind_tensor(py::module_& m) {
         .def_property_readonly("_version", &Tensor::version)
         .def("_same", &Tensor::same)
         .def("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
-        .def("item", &Tensor::item, "The value of a one-element tensor as a Python float.")
+        .def("item", &tensor_item, "The value of a one-element tensor as a Python float, int or bool (by dtype).")
         .def("numpy", &tensor_to_array, "A NumPy array sharing this tensor's memory (no copy).")
         .def_buffer([](const Tensor& t) {
             const int64_t item = int64_t(itemsize(t.dtype()));
             std::vector<py::ssize_t> strides;
             for (int64_t s : t.strides()) strides.push_back(s * item);
-            return py::buffer_info(t.raw_data(), item,
-                                   t.dtype() == DType::float32 ? py::format_descriptor<float>::format()
-                                                               : py::format_descriptor<double>::format(),
-                                   t.dim(), std::vector<py::ssize_t>(t.shape().begin(), t.shape().end()), strides);
+            return py::buffer_info(t.raw_data(), item, buffer_format(t.dtype()), t.dim(), std::vector<py::ssize_t>(t.shape().begin(), t.shape().end()), strides);
         });
 
     m.def("_from_numpy", &tensor_from_array, py::arg("array"), py::arg("dtype") = py::none(),

@@ -10,11 +10,80 @@ namespace {
 
 std::string dtype_text(const py::array& array) { return std::string(py::str(array.dtype())); }
 
-// The xgrad dtype a float array keeps: float32 for float16 and float32 (exact), float64 for
-// float64 and long double (exact only where its values are doubles: checked on conversion).
-std::optional<DType> float_dtype_of(const py::array& array) {
-    if (array.dtype().kind() != 'f') return std::nullopt;
-    return array.dtype().itemsize() <= 4 ? DType::float32 : DType::float64;
+// The xgrad dtype an array keeps when none is asked for (PyTorch's rules where xgrad has the type):
+// float16/float32 -> float32, float64/long double -> float64 (exact only where the values are
+// doubles: checked on conversion), int32/int64 and uint8 keep theirs, bool -> bool, the other
+// integers -> the narrowest xgrad integer that holds all their values (int8/int16/uint16 -> int32,
+// uint32/uint64 -> int64: uint64 values beyond int64 are refused on conversion).
+std::optional<DType> own_dtype_of(const py::array& array) {
+    const auto size = array.dtype().itemsize();
+    switch (array.dtype().kind()) {
+        case 'f': return size <= 4 ? DType::float32 : DType::float64;
+        case 'b': return DType::bool_;
+        case 'i': return size == 8 ? DType::int64 : DType::int32;
+        case 'u': return size == 1 ? DType::uint8 : size == 2 ? DType::int32 : DType::int64;
+    }
+    return std::nullopt;
+}
+
+// The array's kind and size match the dtype's exactly: its bytes can be the tensor's.
+bool same_layout(const py::array& array, DType dtype) {
+    if (size_t(array.dtype().itemsize()) != itemsize(dtype)) return false;
+    const char kind = array.dtype().kind();
+    switch (dtype) {
+        case DType::float32: case DType::float64: return kind == 'f';
+        case DType::int64: case DType::int32: return kind == 'i';
+        case DType::uint8: return kind == 'u';
+        case DType::bool_: return kind == 'b';
+    }
+    return false;
+}
+
+// ValueError naming the first value of `array` that `target` (an integer dtype) cannot hold:
+// NaN, an infinity, or a number outside its range. Fractions are cut toward zero, as PyTorch and
+// NumPy convert floats to integers.
+void check_fits(const py::array& array, DType target) {
+    if (array.size() == 0 || !is_integral(target)) return;
+    py::module_ np = py::module_::import("numpy");
+    const char kind = array.dtype().kind();
+    if (kind == 'b') return;
+    py::object lo, hi;
+    switch (target) {
+        case DType::int64: lo = py::int_(INT64_MIN); hi = py::int_(INT64_MAX); break;
+        case DType::int32: lo = py::int_(INT32_MIN); hi = py::int_(INT32_MAX); break;
+        default: lo = py::int_(0); hi = py::int_(255); break;
+    }
+    py::object bad;
+    if (kind == 'f') {
+        py::object finite = np.attr("isfinite")(array);
+        if (!finite.attr("all")().cast<bool>()) {
+            bad = array.attr("__getitem__")(np.attr("logical_not")(finite)).attr("ravel")()[py::int_(0)];
+        } else {
+            // in float: v < hi + 1 (hi + 1 is a power of two, exact in float64; hi itself is not)
+            py::object too_low = np.attr("less")(array, lo), too_high = np.attr("greater_equal")(array, hi + py::int_(1));
+            py::object outside = np.attr("logical_or")(too_low, too_high);
+            if (outside.attr("any")().cast<bool>()) bad = array.attr("__getitem__")(outside).attr("ravel")()[py::int_(0)];
+        }
+    } else {
+        py::object mn = array.attr("min")().attr("item")(), mx = array.attr("max")().attr("item")();
+        if (mn < lo) bad = mn;
+        else if (mx > hi) bad = mx;
+    }
+    if (bad)
+        throw ValueError("tensor: the " + dtype_text(array) + " array holds " + std::string(py::repr(py::hasattr(bad, "item") ? bad.attr("item")() : bad)) +
+                         ", which " + dtype_name(target) + " cannot hold");
+}
+
+py::dtype numpy_dtype(DType dtype) {
+    switch (dtype) {
+        case DType::float32: return py::dtype::of<float>();
+        case DType::float64: return py::dtype::of<double>();
+        case DType::int64: return py::dtype::of<int64_t>();
+        case DType::int32: return py::dtype::of<int32_t>();
+        case DType::uint8: return py::dtype::of<uint8_t>();
+        case DType::bool_: return py::dtype::of<bool>();
+    }
+    return py::dtype::of<float>();
 }
 
 // The array's strides in elements of `item` bytes, or nothing when one is not a whole number of them.
@@ -54,8 +123,7 @@ Tensor share(const py::array& array, DType dtype, const Strides& strides) {
 
 // Why the array's memory cannot back a tensor of `dtype`, or an empty string when it can.
 std::string why_not_shareable(const py::array& array, DType dtype, bool strided) {
-    if (array.dtype().kind() != 'f' || size_t(array.dtype().itemsize()) != itemsize(dtype))
-        return "its dtype is " + dtype_text(array) + ", not " + dtype_name(dtype);
+    if (!same_layout(array, dtype)) return "its dtype is " + dtype_text(array) + ", not " + dtype_name(dtype);
     if (!array.dtype().attr("isnative").cast<bool>()) return "its bytes are in the other byte order (" + dtype_text(array) + ")";
     if (!array.writeable()) return "it is read-only";
     if (!(array.flags() & 0x0100)) return "it is not aligned";  // NPY_ARRAY_ALIGNED
@@ -71,8 +139,7 @@ Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, con
     if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
         throw TypeError("tensor: cannot make a tensor from an array of dtype " + dtype_text(array) +
                         "; expected a numeric (float, int or bool) array");
-    const std::optional<DType> own = float_dtype_of(array);
-    const DType target = dtype ? *dtype : (own ? *own : DType::float32);
+    const DType target = dtype ? *dtype : *own_dtype_of(array);
     if (mode != "adopt" && mode != "share" && mode != "copy")
         throw ValueError("tensor: mode must be 'adopt', 'share' or 'copy', got '" + mode + "'");
     if (mode != "copy") {
@@ -85,11 +152,9 @@ Tensor tensor_from_array(const py::array& array, std::optional<DType> dtype, con
     Shape shape(array.shape(), array.shape() + array.ndim());
     check_shape(shape, target, "tensor");
     Tensor t = Tensor::empty(shape, target);
-    py::array converted = target == DType::float32
-                              ? py::array(py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(array))
-                              : py::array(py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array));
-    if (!converted) throw py::error_already_set();
-    if (kind == 'f' && array.dtype().itemsize() > 8) {
+    check_fits(array, target);
+    py::array converted = py::module_::import("numpy").attr("ascontiguousarray")(array, numpy_dtype(target));
+    if (kind == 'f' && array.dtype().itemsize() > 8 && is_floating(target)) {
         // long double: refuse values that float64 would round rather than convert them silently.
         py::array back = converted.attr("astype")(array.dtype());
         if (!py::module_::import("numpy").attr("array_equal")(back, array, py::arg("equal_nan") = true).cast<bool>())
@@ -107,9 +172,17 @@ py::array tensor_to_array(const Tensor& t) {
     for (int64_t s : t.strides()) strides.push_back(s * item);
     auto* keep = new std::shared_ptr<Storage>(t.storage());
     py::capsule base(keep, [](void* p) { delete static_cast<std::shared_ptr<Storage>*>(p); });
-    if (t.dtype() == DType::float32)
-        return py::array_t<float>(shape, strides, t.data<float>(), base);
-    return py::array_t<double>(shape, strides, t.data<double>(), base);
+    return py::array(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), base);
+}
+
+std::string buffer_format(DType dtype) {
+    return XGRAD_DISPATCH_ALL(dtype, [] { return std::string(py::format_descriptor<scalar_t>::format()); });
+}
+
+py::object tensor_item(const Tensor& t) {
+    if (is_floating(t.dtype())) return py::float_(t.item());
+    if (t.dtype() == DType::bool_) return py::bool_(t.item_integer() != 0);
+    return py::int_(t.item_integer());
 }
 
 std::vector<int64_t> class_indices(const py::object& targets, const char* op) {

@@ -9,11 +9,14 @@ training neural networks on a CPU and checking every gradient.
 from . import _core
 from ._version import __version__
 from ._tensor import (
-    Tensor, add, arange, argmax, argmin, broadcast_to, cat, clamp, clip, concatenate, div, dtype, empty, expand,
-    flatten, float32, float64, from_numpy, full, full_like, matmul, max, maximum, mean, min, minimum, mul, ones,
-    ones_like, permute, pow, reshape, squeeze, stack, std, sub, sum, tensor, transpose, unsqueeze, var, where,
-    zeros, zeros_like,
+    Tensor, ValuesIndices, add, amax, amin, arange, argmax, argmin, argsort, bincount, bitwise_and, bitwise_not,
+    bitwise_or, bitwise_xor, bool_, broadcast_to, cat, clamp, clip, concatenate, div, dtype, empty, eq, expand,
+    flatten, float32, float64, from_numpy, full, full_like, gather, ge, gt, int32, int64, isfinite, isinf, isnan,
+    le, logical_and, logical_not, logical_or, logical_xor, lt, matmul, max, maximum, mean, min, minimum, mul, ne,
+    one_hot, ones, ones_like, permute, pow, reshape, sort, squeeze, stack, std, sub, sum, tensor, topk, transpose,
+    uint8, unsqueeze, var, where, zeros, zeros_like,
 )
+from .device import device
 from ._tensor.registered import *  # noqa: F401,F403  (exp, log, tanh, relu, softmax, ...: the core's op registry)
 from .random import get_rng_state, manual_seed, rand, randint, randn, randperm, set_rng_state
 from .backend import blas_info, get_num_threads, set_num_threads
@@ -27,3 +30,5 @@ from .serialization import load, save  # noqa: E402
 from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
 from . import search  # noqa: E402  (hyperparameter search; dask is imported only for client=)
+
+from ._tensor.dtypes import __getattr__  # noqa: E402,F401  (xgrad.bool, xgrad.long, ...: see there)

@@ -149,6 +149,8 @@ void conv_backward(const ConvPlan& p, const T* x, const T* w, const T* go, T* dx
 
 Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair stride, Pair padding, Pair dilation,
               int64_t groups) {
+    require_floating(x_in, "conv2d");
+    require_floating(weight, "conv2d");
     ConvPlan p = plan_conv(x_in, weight, bias, stride, padding, dilation, groups);
     DType dt = promote_types(x_in.dtype(), weight.dtype());
     if (bias.defined()) dt = promote_types(dt, bias.dtype());

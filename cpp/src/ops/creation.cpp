@@ -50,8 +50,9 @@ Tensor arange(double start, double stop, double step, DType dtype) {
         throw ValueError(os.str());
     }
     const int64_t n = count > 0 ? int64_t(count) : 0;
+    if (dtype == DType::bool_) throw TypeError("arange: a range of bools is not defined; use an integer or float dtype");
     Tensor t = created({n}, dtype, "arange");
-    XGRAD_DISPATCH(dtype, [&] {
+    XGRAD_DISPATCH_ALL(dtype, [&] {  // integer ranges: the op gets whole numbers, exact below 2**53
         scalar_t* p = t.data<scalar_t>();
         for (int64_t i = 0; i < n; ++i) p[i] = scalar_t(start + double(i) * step);
     });
@@ -99,7 +100,7 @@ Tensor clone(const Tensor& x) {
 Tensor to_dtype(const Tensor& x, DType dtype) {
     if (x.dtype() == dtype) return x;
     Tensor out = kernels::copy(x, dtype);
-    if (needs_grad({x}))
+    if (needs_grad({x}) && is_floating(dtype))  // an integer or bool result carries no gradient
         autograd::attach(out, "to", {x}, [from = x.dtype()](const Tensor& g) {
             return Grads{kernels::copy(g, from)};
         });

@@ -37,6 +37,16 @@ std::pair<Tensor, Tensor> broadcast_operands(const Tensor& a_, const Tensor& b_,
     return ab;
 }
 
+// True division: integers and bools divide as float32 (PyTorch: 7 / 2 is 3.5).
+Tensor as_float(const Tensor& x) { return is_floating(x.dtype()) ? x : to_dtype(x, DType::float32); }
+
+// Arithmetic on bools: PyTorch's + and * are `or` and `and`; - and unary - are refused.
+void refuse_bool(const Tensor& a, const Tensor& b, const char* op) {
+    if (a.dtype() == DType::bool_ || b.dtype() == DType::bool_)
+        throw TypeError(std::string(op) + ": subtraction with a bool tensor is not supported (as in PyTorch); to "
+                        "invert a mask use ~ or logical_not, else convert with .int() or .float()");
+}
+
 }  // namespace
 
 Tensor add(const Tensor& a_, const Tensor& b_) {
@@ -56,6 +66,7 @@ Tensor add(const Tensor& a, double b) {
 }
 
 Tensor sub(const Tensor& a_, const Tensor& b_) {
+    refuse_bool(a_, b_, "sub");
     auto [a, b] = broadcast_operands(a_, b_, "sub");
     Tensor out = kernels::binary(BinaryOp::sub, a, b);
     if (needs_grad({a, b}))
@@ -65,9 +76,13 @@ Tensor sub(const Tensor& a_, const Tensor& b_) {
     return out;
 }
 
-Tensor sub(const Tensor& a, double b) { return add(a, -b); }
+Tensor sub(const Tensor& a, double b) {
+    refuse_bool(a, a, "sub");
+    return add(a, -b);
+}
 
 Tensor rsub(const Tensor& a, double b) {
+    refuse_bool(a, a, "rsub");
     Tensor out = kernels::binary_scalar(BinaryOp::sub, a, b, true);
     if (needs_grad({a})) autograd::attach(out, "rsub", {a}, [](const Tensor& g) { return Grads{neg(g)}; });
     return out;
@@ -93,7 +108,7 @@ Tensor mul(const Tensor& a, double b) {
 }
 
 Tensor div(const Tensor& a_, const Tensor& b_) {
-    auto [a, b] = broadcast_operands(a_, b_, "div");
+    auto [a, b] = broadcast_operands(as_float(a_), as_float(b_), "div");
     Tensor out = kernels::binary(BinaryOp::div, a, b);
     if (needs_grad({a, b})) {
         bool gb = b.requires_grad();
@@ -107,13 +122,15 @@ Tensor div(const Tensor& a_, const Tensor& b_) {
     return out;
 }
 
-Tensor div(const Tensor& a, double b) {
+Tensor div(const Tensor& a_, double b) {
+    const Tensor a = as_float(a_);
     Tensor out = kernels::binary_scalar(BinaryOp::div, a, b, false);
     if (needs_grad({a})) autograd::attach(out, "div", {a}, [b](const Tensor& g) { return Grads{div(g, b)}; });
     return out;
 }
 
-Tensor rdiv(const Tensor& a, double b) {
+Tensor rdiv(const Tensor& a_, double b) {
+    const Tensor a = as_float(a_);
     Tensor out = kernels::binary_scalar(BinaryOp::div, a, b, true);
     if (needs_grad({a}))  // d(b/a)/da = -b/a^2 = -out/a
         autograd::attach(out, "rdiv", {a}, [a = saved(a), y = saved(out)](const Tensor& g) {
@@ -122,7 +139,11 @@ Tensor rdiv(const Tensor& a, double b) {
     return out;
 }
 
-Tensor pow(const Tensor& x, double p) {
+Tensor pow(const Tensor& x_, double p) {
+    const Tensor x = x_.dtype() == DType::bool_ ? to_dtype(x_, DType::int64) : x_;
+    if (is_integral(x.dtype()) && !(p >= 0 && p == std::floor(p)))
+        throw ValueError("pow: an integer tensor to the power " + python_repr(p) +
+                         ": integers take whole exponents >= 0 (PyTorch refuses negative ones); convert with .float()");
     Tensor out = kernels::binary_scalar(BinaryOp::pow, x, p, false);
     if (needs_grad({x}))
         autograd::attach(out, "pow", {x}, [x = saved(x), p](const Tensor& g) {
@@ -132,7 +153,8 @@ Tensor pow(const Tensor& x, double p) {
     return out;
 }
 
-Tensor rpow(const Tensor& x, double base) {
+Tensor rpow(const Tensor& x_, double base) {
+    const Tensor x = as_float(x_);  // base ** n of integers n would need n >= 0: xgrad computes it in float32
     Tensor out = kernels::binary_scalar(BinaryOp::pow, x, base, true);
     if (needs_grad({x}))
         autograd::attach(out, "rpow", {x}, [y = saved(out), base](const Tensor& g) {
@@ -150,7 +172,12 @@ struct Neg {
     template <class B> B forward(B x) const { return -x; }
     template <class B> B backward(B g) const { return -g; }
 };
-Tensor neg(const Tensor& x) { return pointwise(x, Neg{}); }
+Tensor neg(const Tensor& x) {
+    if (x.dtype() == DType::bool_)
+        throw TypeError("neg: negation of a bool tensor is not supported; use ~ or logical_not");
+    if (is_integral(x.dtype())) return kernels::integer_unary(kernels::IntegerUnaryOp::neg, x);
+    return pointwise(x, Neg{});
+}
 XGRAD_REGISTER_OP(op("neg", &neg).doc("-x elementwise.").torch("torch.neg"));
 
 // e^x;  d/dx = e^x, read from the output
@@ -192,7 +219,11 @@ struct Abs {
     template <class B> B forward(B x) const { return xsimd::abs(x); }
     template <class B> B backward(B g, B x) const { return g * xsimd::sign(x); }
 };
-Tensor abs(const Tensor& x) { return pointwise(x, Abs{}); }
+Tensor abs(const Tensor& x) {
+    if (x.dtype() == DType::bool_) return x;
+    if (is_integral(x.dtype())) return kernels::integer_unary(kernels::IntegerUnaryOp::abs, x);
+    return pointwise(x, Abs{});
+}
 XGRAD_REGISTER_OP(op("abs", &abs).doc("|x| elementwise; d/dx = sign(x), 0 at 0.").domain(Domain::nonzero)
                       .torch("torch.abs"));
 
@@ -220,7 +251,8 @@ Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(a, b, false);
 Tensor where(const Tensor& condition, const Tensor& a_, const Tensor& b_) {
     auto [a, b] = broadcast_operands(a_, b_, "where");
     kernels::broadcast_shapes(condition.shape(), kernels::broadcast_shapes(a.shape(), b.shape(), "where"), "where");
-    Tensor cond = condition.dtype() == a.dtype() ? condition : contiguous_copy(to_dtype(condition, a.dtype()));
+    // nonzero is true, for a condition of any dtype
+    Tensor cond = condition.dtype() == DType::bool_ ? condition : kernels::compare_scalar(kernels::CompareOp::not_equal, condition, 0.0);
     Tensor out = kernels::where(cond, a, b);
     if (needs_grad({a, b}))
         autograd::attach(out, "where", {a, b}, [c = saved(cond), sa = a.shape(), sb = b.shape()](const Tensor& g) {
@@ -239,16 +271,6 @@ Tensor clip(const Tensor& x, double lo, double hi) {
             return Grads{kernels::clip_backward(g, x, lo, hi)};
         });
     return out;
-}
-
-Tensor greater(const Tensor& a_, const Tensor& b_) {
-    auto [a, b] = broadcast_operands(a_, b_, "greater");
-    return kernels::binary(BinaryOp::greater, a, b);
-}
-
-Tensor equal(const Tensor& a_, const Tensor& b_) {
-    auto [a, b] = broadcast_operands(a_, b_, "equal");
-    return kernels::binary(BinaryOp::equal, a, b);
 }
 
 void add_(const Tensor& a, const Tensor& b) {

@@ -128,6 +128,8 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 Tensor matmul(const Tensor& a_, const Tensor& b_) {
+    require_floating(a_, "matmul");
+    require_floating(b_, "matmul");
     if (a_.dim() == 0 || b_.dim() == 0)
         throw ValueError("matmul: both operands need at least one dimension, got shapes " + shape_str(a_.shape()) +
                          " and " + shape_str(b_.shape()));
@@ -144,6 +146,8 @@ Tensor matmul(const Tensor& a_, const Tensor& b_) {
 }
 
 Tensor linear(const Tensor& x_in, const Tensor& weight, const Tensor& bias) {
+    require_floating(x_in, "linear");
+    require_floating(weight, "linear");
     if (weight.dim() != 2)
         throw ValueError("linear: weight must be 2-D (out_features, in_features), got shape " + shape_str(weight.shape()));
     const int64_t out_f = weight.shape()[0], in_f = weight.shape()[1];

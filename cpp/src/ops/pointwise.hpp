@@ -28,6 +28,7 @@ enum class Saved {
 
 template <class Op>
 Tensor pointwise(const Tensor& x, const Op& op) {
+    require_floating(x, Op::name);
     Tensor out = kernels::map(x, [&op](auto b) { return op.forward(b); });
     if (!needs_grad({x})) return out;
     if constexpr (Op::saves == Saved::nothing) {

@@ -54,7 +54,9 @@ int64_t reduced_count(const Tensor& x, const std::vector<int64_t>& axes) {
 
 }  // namespace
 
-Tensor sum(const Tensor& x, const Axes& axes_in, bool keepdims) {
+Tensor sum(const Tensor& x_in, const Axes& axes_in, bool keepdims) {
+    // integers and bools sum in int64 (PyTorch): a count of True, labels added without overflow
+    const Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::int64);
     auto axes = normalize_axes(axes_in, x.dim(), "sum");
     Tensor kept = kernels::reduce(kernels::ReduceOp::sum, x, axes);
     Tensor out = keepdims ? kept : view_as_shape(kept, drop_axes(x.shape(), axes));
@@ -66,6 +68,7 @@ Tensor sum(const Tensor& x, const Axes& axes_in, bool keepdims) {
 }
 
 Tensor mean(const Tensor& x, const Axes& axes_in, bool keepdims) {
+    require_floating(x, "mean");
     auto axes = normalize_axes(axes_in, x.dim(), "mean");
     int64_t n = reduced_count(x, axes);
     // over no elements: 0 / 0 = NaN, as NumPy and PyTorch
@@ -99,6 +102,7 @@ Tensor max(const Tensor& x, const Axes& axes, bool keepdims) { return extremum(x
 Tensor min(const Tensor& x, const Axes& axes, bool keepdims) { return extremum(x, axes, keepdims, false); }
 
 Tensor var(const Tensor& x, const Axes& axes_in, double correction, bool keepdims) {
+    require_floating(x, "var");
     auto axes = normalize_axes(axes_in, x.dim(), "var");
     double n = double(reduced_count(x, axes));
     if (n - correction <= 0) {

@@ -12,6 +12,7 @@ using Grads = std::vector<Tensor>;
 namespace {
 Tensor softmax_impl(const Tensor& x, int64_t axis_in, bool log_space) {
     const char* name = log_space ? "log_softmax" : "softmax";
+    require_floating(x, name);
     if (x.dim() == 0) {  // PyTorch: a 0-d tensor is one element along axis 0 or -1
         normalize_axis(axis_in, 1, name);
         return reshape(softmax_impl(reshape(x, {1}), 0, log_space), {});

@@ -6,7 +6,9 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .. import _core
-from .dtypes import Tensor, _dtype, float32
+import numbers
+
+from .dtypes import Tensor, _dtype, float32, int64
 from .operands import _shape
 
 
@@ -17,10 +19,15 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     ``dtype`` is adopted without a copy (the tensor and the array share memory; ``from_numpy``
     shares any layout). Anything else is converted once, by value: float arrays and NumPy scalars
     keep their precision (float16 becomes float32; long double becomes float64 when its values
-    allow it exactly, else TypeError), big-endian arrays are byte-swapped, Python floats, ints and
-    bools become float32. Complex and object arrays raise TypeError naming the dtype.
+    allow it exactly, else TypeError), big-endian arrays are byte-swapped. As in PyTorch, Python
+    floats become float32, Python ints int64 and bools bool; integer arrays keep int32/int64 and
+    uint8 (other integers widen to int32 or int64), bool arrays stay bool. Values an integer
+    ``dtype`` cannot hold (NaN, out of range) raise ValueError. Complex and object arrays raise
+    TypeError naming the dtype.
 
     >>> x = xgrad.tensor([[1.0, 2.0]], requires_grad=True)
+    >>> xgrad.tensor([3, 1, 2]).dtype
+    xgrad.int64
     """
     target = _dtype(dtype)
     if isinstance(data, Tensor):
@@ -51,14 +58,14 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with ``array`` (no copy), like ``torch.from_numpy``: any layout,
-    transposed, sliced with steps or reversed, becomes a strided view. The array must be float32
-    or float64, writeable, aligned and in the machine's byte order; otherwise TypeError says which
-    (``xgrad.tensor(array)`` converts such arrays into a new tensor)."""
+    transposed, sliced with steps or reversed, becomes a strided view. The array must be float32,
+    float64, int64, int32, uint8 or bool, writeable, aligned and in the machine's byte order;
+    otherwise TypeError says which (``xgrad.tensor(array)`` converts such arrays into a new tensor)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
-    if array.dtype.kind != "f" or array.dtype.itemsize not in (4, 8):
-        raise TypeError(f"from_numpy: cannot share the memory of a {array.dtype} array (xgrad tensors are float32 "
-                        f"or float64); xgrad.tensor(array) converts it into a new tensor")
+    if (array.dtype.kind, array.dtype.itemsize) not in {("f", 4), ("f", 8), ("i", 8), ("i", 4), ("u", 1), ("b", 1)}:
+        raise TypeError(f"from_numpy: cannot share the memory of a {array.dtype} array (xgrad tensors are float32, "
+                        f"float64, int64, int32, uint8 or bool); xgrad.tensor(array) converts it into a new tensor")
     return _core._from_numpy(array, None, "share")
 
 
@@ -111,10 +118,12 @@ def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bo
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """``start, start+step, ...`` below ``end`` (``arange(5)`` is 0..4), float32 unless ``dtype``."""
+    """``start, start+step, ...`` below ``end`` (``arange(5)`` is 0..4): int64 when all three are
+    integers, else float32, unless ``dtype`` (PyTorch's rule)."""
     if end is None:
         start, end = 0, start
-    out = _core.arange(float(start), float(end), float(step), _dtype(dtype) or float32)
+    whole = all(isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
+    out = _core.arange(float(start), float(end), float(step), _dtype(dtype) or (int64 if whole else float32))
     if requires_grad:
         out.requires_grad = True
     return out

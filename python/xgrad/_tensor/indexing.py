@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _core
 from .creation import tensor
-from .dtypes import Tensor, _NUMPY_OF
+from .dtypes import Tensor, _NUMPY_OF, bool_, int32, int64
 
 
 def _is_int(k: Any) -> bool:
@@ -20,11 +20,12 @@ def _is_int(k: Any) -> bool:
 def _index_array(k: Any, extent: int) -> Optional[np.ndarray]:
     """An advanced index as an int64 array, or None if k is not one."""
     if isinstance(k, Tensor):
-        k = np.asarray(k)
-        if k.dtype.kind == "f":
-            if not np.all(np.floor(k) == k):
-                raise IndexError("tensors used as indices must hold whole numbers")
-            k = k.astype(np.int64)
+        if k.dtype not in (int64, int32):
+            # PyTorch's rule: a float tensor of 0s and 1s (what comparisons gave before xgrad had bool
+            # tensors) read as indices would select rows 0 and 1, a silent wrong answer
+            raise IndexError(f"tensors used as indices must be int64, int32 or bool tensors, got {k.dtype.name}"
+                             + (" (convert a mask with .bool(), indices with .long())" if k.dtype != bool_ else ""))
+        k = k.numpy()
     if isinstance(k, (list, np.ndarray)):
         arr = np.asarray(k)
         if arr.dtype.kind == "b":
@@ -48,9 +49,15 @@ def _expand_key(t: Tensor, key: Any) -> list:
     for k in key:
         arr = k
         if isinstance(k, Tensor):
-            arr = None
+            arr = k.numpy() if k.dtype == bool_ else None
         if isinstance(arr, (list, np.ndarray)) and np.asarray(arr).dtype.kind == "b":
-            expanded.extend(np.nonzero(np.asarray(arr)))
+            mask = np.asarray(arr)
+            axis = sum(1 for e in expanded if e is not None and e is not Ellipsis)
+            if mask.ndim and tuple(mask.shape) != tuple(t.shape[axis:axis + mask.ndim]):
+                raise IndexError(f"the boolean mask of shape {tuple(mask.shape)} does not match the indexed "
+                                 f"dimensions {tuple(t.shape[axis:axis + mask.ndim])} of the tensor of shape "
+                                 f"{tuple(t.shape)}")
+            expanded.extend(np.nonzero(mask))
         else:
             expanded.append(k)
     consumed = sum(1 for k in expanded if k is not None and k is not Ellipsis)

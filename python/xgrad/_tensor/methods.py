@@ -21,8 +21,8 @@ import numpy as np
 from .. import _core
 from . import indexing, ops, representation
 from .creation import full, tensor
-from .dtypes import Tensor, _NUMPY_OF, _dtype, float32, float64
-from .operands import _operand
+from .dtypes import Tensor, _NAMES as _DTYPE_NAMES, _NUMPY_OF, _dtype, bool_, float32, float64, int32, int64, uint8
+from .operands import _operand, _refuse_bool_subtraction, _with_scalar
 
 TENSOR_DOC = (
     "An n-dimensional float32/float64 array that records the ops applied to it for reverse-mode "
@@ -152,8 +152,19 @@ def _clone(self: Tensor) -> Tensor:
     return _core.clone(self)
 
 
-def _to(self: Tensor, dtype: Any) -> Tensor:
-    """This tensor as ``dtype`` (xgrad.float32/float64 or a NumPy spelling of them); differentiable."""
+def _to(self: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
+    """This tensor as ``dtype`` (xgrad.float32, xgrad.int64, ... or a NumPy spelling of them);
+    differentiable between float dtypes. ``to("cpu")`` and ``to(device="cpu")`` return the tensor
+    itself: xgrad runs on the CPU."""
+    from ..device import check_device
+    if device is not None:
+        check_device(device, "to")
+    if dtype is None:
+        return self
+    # t.to("cpu"), t.to(xgrad.device("cpu")), t.to(torch.device("cpu")): a device, not a dtype
+    if (isinstance(dtype, str) and dtype not in _DTYPE_NAMES) or hasattr(dtype, "type"):
+        check_device(dtype, "to")
+        return self
     return _core.to_dtype(self, _dtype(dtype))
 
 
@@ -167,16 +178,43 @@ def _double(self: Tensor) -> Tensor:
     return _core.to_dtype(self, float64)
 
 
+def _long(self: Tensor) -> Tensor:
+    """This tensor as int64 (floats are cut toward zero)."""
+    return _core.to_dtype(self, int64)
+
+
+def _int(self: Tensor) -> Tensor:
+    """This tensor as int32."""
+    return _core.to_dtype(self, int32)
+
+
+def _bool_dtype(self: Tensor) -> Tensor:
+    """This tensor as bool (nonzero is True)."""
+    return _core.to_dtype(self, bool_)
+
+
+def _byte(self: Tensor) -> Tensor:
+    """This tensor as uint8."""
+    return _core.to_dtype(self, uint8)
+
+
+def _type(self: Tensor, dtype: Any = None) -> Any:
+    """``t.type()``: the dtype's name; ``t.type(dtype)``: ``t.to(dtype)``."""
+    if dtype is None:
+        return self.dtype.name
+    return _core.to_dtype(self, _dtype(dtype))
+
+
 def _reversed_axes(self: Tensor) -> Tensor:
     return _core.permute(self, list(range(self.ndim))[::-1])
 
 
 def _strides_in_bytes(self: Tensor) -> tuple:
-    return tuple(s * (4 if self.dtype == float32 else 8) for s in self._strides())
+    return tuple(s * self.dtype.itemsize for s in self._strides())
 
 
 def _size_bytes(self: Tensor) -> int:
-    return self.numel() * (4 if self.dtype == float32 else 8)
+    return self.numel() * self.dtype.itemsize
 
 
 def _grad_fn(self: Tensor) -> Optional[str]:
@@ -186,7 +224,7 @@ def _grad_fn(self: Tensor) -> Optional[str]:
 # ---------------------------------------------------------------- operators
 
 def _binary(name: str, rname: str, symbol: str):
-    """The operator and its reflected form: tensor (op) tensor, tensor (op) scalar, scalar (op) tensor."""
+    """The operator and its reflected form: tensor (op) tensor, tensor (op) number, number (op) tensor."""
     op = getattr(_core, name)
     op_scalar = getattr(_core, f"{name}_scalar")
     rop_scalar = getattr(_core, rname if rname != name else f"{name}_scalar")
@@ -194,28 +232,34 @@ def _binary(name: str, rname: str, symbol: str):
     def forward(self, other):
         if isinstance(other, Tensor):
             return op(self, other)
-        if type(other) is float or type(other) is int:  # the common case, without ABC checks
+        if type(other) is float and self.is_floating_point():  # the common case, without ABC checks
             return op_scalar(self, other)
         try:
             other = _operand(other, self)
         except TypeError:
             return NotImplemented
-        return op(self, other) if isinstance(other, Tensor) else op_scalar(self, other)
+        if isinstance(other, Tensor):
+            return op(self, other)
+        _refuse_bool_subtraction(self, other, name)
+        return op_scalar(*_with_scalar(self, other))
 
     def reverse(self, other):
-        if type(other) is float or type(other) is int:
+        if type(other) is float and self.is_floating_point():
             return rop_scalar(self, other)
         try:
             other = _operand(other, self)
         except TypeError:
             return NotImplemented
-        return op(other, self) if isinstance(other, Tensor) else rop_scalar(self, other)
+        if isinstance(other, Tensor):
+            return op(other, self)
+        _refuse_bool_subtraction(self, other, rname)
+        return rop_scalar(*_with_scalar(self, other))
 
     dunder = "truediv" if name == "div" else name
     forward.__name__ = forward.__qualname__ = f"__{dunder}__"
     reverse.__name__ = reverse.__qualname__ = f"__r{dunder}__"
-    forward.__doc__ = (f"``self {symbol} other`` with broadcasting; ``other`` is a tensor, a number (it takes "
-                       f"this tensor's dtype) or an array.")
+    forward.__doc__ = (f"``self {symbol} other`` with broadcasting; ``other`` is a tensor (the two promote as in "
+                       f"PyTorch), a number or an array.")
     reverse.__doc__ = f"``other {symbol} self`` for a number or an array ``other``."
     return forward, reverse
 
@@ -230,11 +274,11 @@ def _pow(self: Tensor, exponent: Any):
     """``self ** exponent`` for a number ``exponent`` (tensor exponents are not supported)."""
     if isinstance(exponent, Tensor):
         return NotImplemented
-    return _core.pow(self, float(exponent))
+    return ops.pow(self, exponent)
 
 
 def _rpow(self: Tensor, base: Any) -> Tensor:
-    """``base ** self`` for a number ``base``."""
+    """``base ** self`` for a number ``base`` (computed in float32 for an integer tensor)."""
     return _core.rpow(self, float(base))
 
 
@@ -249,17 +293,29 @@ def _rmatmul(self: Tensor, other: Any) -> Tensor:
 
 
 def _compare(fn, symbol: str):
-    """A comparison operator: 1.0 where ``self (symbol) other`` holds, else 0.0 (not differentiable)."""
+    """A comparison operator: a bool tensor, True where ``self (symbol) other`` holds."""
     def method(self, other):
         try:
-            other = _operand(other, self)
+            return fn(self, other)
         except TypeError:
+            if isinstance(other, Tensor):
+                raise
             return NotImplemented
-        if not isinstance(other, Tensor):
-            other = full((), other, dtype=self.dtype)
-        return fn(self, other)
-    method.__doc__ = (f"``self {symbol} other`` elementwise, with broadcasting: 1.0 where it holds, else 0.0 "
-                      f"(not differentiable).")
+    method.__doc__ = f"``self {symbol} other`` elementwise, with broadcasting: a bool tensor (not differentiable)."
+    return method
+
+
+def _logic(fn, symbol: str, reflected: bool = False):
+    """``&``, ``|``, ``^`` (and reflected): bits of integer tensors, truth of bool tensors."""
+    def method(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:
+            if isinstance(other, Tensor):
+                raise
+            return NotImplemented
+    method.__doc__ = f"``{'other' if reflected else 'self'} {symbol} {'self' if reflected else 'other'}``: bits of " \
+                     f"integer tensors, truth of bool tensors."
     return method
 
 
@@ -302,7 +358,13 @@ METHODS = {
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "pow": ops.pow,
     "maximum": ops.maximum, "minimum": ops.minimum, "clip": ops.clip, "clamp": ops.clamp,
     "sum": ops.sum, "mean": ops.mean, "max": ops.max, "min": ops.min, "var": ops.var, "std": ops.std,
-    "argmax": ops.argmax, "argmin": ops.argmin,
+    "argmax": ops.argmax, "argmin": ops.argmin, "amax": ops.amax, "amin": ops.amin,
+    "sort": ops.sort, "argsort": ops.argsort, "topk": ops.topk, "gather": ops.gather,
+    "eq": ops.eq, "ne": ops.ne, "gt": ops.gt, "ge": ops.ge, "lt": ops.lt, "le": ops.le,
+    "logical_and": ops.logical_and, "logical_or": ops.logical_or, "logical_xor": ops.logical_xor,
+    "logical_not": ops.logical_not, "bitwise_and": ops.bitwise_and, "bitwise_or": ops.bitwise_or,
+    "bitwise_xor": ops.bitwise_xor, "bitwise_not": ops.bitwise_not,
+    "isnan": ops.isnan, "isinf": ops.isinf, "isfinite": ops.isfinite,
     "matmul": ops.matmul,
     "reshape": ops.reshape, "view": ops.reshape, "transpose": ops.transpose, "permute": ops.permute,
     "flatten": ops.flatten, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze, "expand": ops.expand,
@@ -314,7 +376,8 @@ METHODS = {
     "backward": _backward, "register_hook": _register_hook, "retain_grad": _retain_grad, "detach": _detach,
     # shape, layout and conversions
     "size": _size, "stride": _stride, "contiguous": _contiguous, "clone": _clone,
-    "to": _to, "float": _float, "double": _double, "tolist": representation._tolist,
+    "to": _to, "float": _float, "double": _double, "long": _long, "int": _int, "bool": _bool_dtype,
+    "byte": _byte, "type": _type, "tolist": representation._tolist,
 }
 
 OPERATORS = {
@@ -324,12 +387,13 @@ OPERATORS = {
     "__pow__": _pow, "__rpow__": _rpow, "__neg__": Tensor.neg, "__pos__": _pos, "__abs__": Tensor.abs,
     "__matmul__": ops.matmul, "__rmatmul__": _rmatmul,
     # comparisons
-    "__gt__": _compare(lambda a, b: _core.greater(a, b), ">"),
-    "__lt__": _compare(lambda a, b: _core.greater(b, a), "<"),
-    "__ge__": _compare(lambda a, b: _core.rsub(_core.greater(b, a), 1.0), ">="),
-    "__le__": _compare(lambda a, b: _core.rsub(_core.greater(a, b), 1.0), "<="),
-    "__eq__": _compare(lambda a, b: _core.equal(a, b), "=="),
-    "__ne__": _compare(lambda a, b: _core.rsub(_core.equal(a, b), 1.0), "!="),
+    "__gt__": _compare(ops.gt, ">"), "__lt__": _compare(ops.lt, "<"), "__ge__": _compare(ops.ge, ">="),
+    "__le__": _compare(ops.le, "<="), "__eq__": _compare(ops.eq, "=="), "__ne__": _compare(ops.ne, "!="),
+    # logic and bits
+    "__and__": _logic(ops.bitwise_and, "&"), "__or__": _logic(ops.bitwise_or, "|"),
+    "__xor__": _logic(ops.bitwise_xor, "^"), "__invert__": ops.bitwise_not,
+    "__rand__": _logic(ops.bitwise_and, "&", True), "__ror__": _logic(ops.bitwise_or, "|", True),
+    "__rxor__": _logic(ops.bitwise_xor, "^", True),
     # indexing
     "__getitem__": indexing._getitem, "__setitem__": indexing._setitem,
     # Python protocols

@@ -4,10 +4,11 @@ op, shapes given as ``(2, 3)`` or ``2, 3``, and PyTorch's ``dim``/``keepdim`` ne
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .. import _core
 from .dtypes import Tensor
 
 
@@ -23,19 +24,44 @@ def _shape(size: Sequence[Any]) -> list:
     return out
 
 
-def _operand(x: Any, like: Tensor) -> Union[Tensor, float]:
-    """Right-hand side of a binary op: a Tensor, or a Python/NumPy scalar kept as a float (it
-    takes the tensor's dtype), or an array converted to a tensor."""
+def _operand(x: Any, like: Tensor) -> Union[Tensor, int, float, bool]:
+    """Right-hand side of a binary op: a Tensor, a Python/NumPy number kept as a Python ``bool``,
+    ``int`` or ``float`` (see ``_with_scalar`` for how it meets the tensor's dtype), or an array
+    or list converted to a tensor (with its own dtype: the op promotes the two)."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (bool, numbers.Real, np.number, np.bool_)):
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (numbers.Integral, np.integer)):
+        return int(x)
+    if isinstance(x, (numbers.Real, np.floating)):
         return float(x)
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "fiub":
-        return float(x)
+        return _operand(x.item(), like)
     if isinstance(x, (np.ndarray, list, tuple)):
         from .creation import tensor  # here, not at the top: creation imports _shape from this module
-        return tensor(x, dtype=like.dtype if not (isinstance(x, np.ndarray) and x.dtype.kind == "f") else None)
+        return tensor(x)
     raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
+
+
+def _refuse_bool_subtraction(t: Tensor, scalar: Any, op: str) -> None:
+    """PyTorch refuses - with a bool operand (a mask is inverted with ~)."""
+    if op in ("sub", "rsub") and (isinstance(scalar, bool) or t.dtype == _core.dtype.bool):
+        raise TypeError(f"{op}: subtraction with a bool is not supported (as in PyTorch); to invert a mask use ~ "
+                        f"or logical_not, else convert with .int() or .float()")
+
+
+def _with_scalar(t: Tensor, scalar: Union[int, float, bool]) -> Tuple[Tensor, float]:
+    """PyTorch's promotion of a tensor with a Python number: a float tensor keeps its dtype; an
+    integer or bool tensor becomes float32 with a float number, and a bool tensor int64 with an
+    int. Returns the tensor to compute on and the number as a float."""
+    if t.is_floating_point() or isinstance(scalar, bool):
+        return t, float(scalar)
+    if isinstance(scalar, float):
+        return _core.to_dtype(t, _core.dtype.float32), scalar
+    if t.dtype == _core.dtype.bool:
+        return _core.to_dtype(t, _core.dtype.int64), float(scalar)
+    return t, float(scalar)
 
 
 def _axes(dim: Any, axis: Any, op: str) -> Optional[list]:

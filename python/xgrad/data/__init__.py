@@ -5,7 +5,7 @@ from .datasets import (
     load_digits, load_fashion_mnist, load_mnist, make_blobs, make_moons, make_spiral, search_paths,
 )
 from .idx import parse_idx, read_idx
-from .loader import ArrayDataset, DataLoader, TensorDataset
+from .loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset, default_collate, random_split
 from .preprocessing import (
     PCA, MeanSubtraction, MinMaxScaler, NotFittedError, PCAWhitening, Standardize, ZCAWhitening,
 )
@@ -18,7 +18,7 @@ __all__ = [
     "Splits", "DatasetNotFoundError", "load_mnist", "load_fashion_mnist", "load_cifar10", "load_digits",
     "make_spiral", "make_moons", "make_blobs", "search_paths", "cache_dir",
     "MNIST_CLASSES", "FASHION_MNIST_CLASSES", "CIFAR10_CLASSES", "read_idx", "parse_idx",
-    "DataLoader", "TensorDataset", "ArrayDataset",
+    "DataLoader", "Dataset", "TensorDataset", "ArrayDataset", "Subset", "random_split", "default_collate",
     "MeanSubtraction", "Standardize", "MinMaxScaler", "PCA", "PCAWhitening", "ZCAWhitening", "NotFittedError",
     "augment", "RandomHorizontalFlip", "RandomCrop", "RandomTranslate", "RandomRotation", "RandomAffine",
     "ColorJitter", "Cutout", "Compose", "mixup",

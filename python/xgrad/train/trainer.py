@@ -59,7 +59,9 @@ def _split(batch: Any, where: str) -> Tuple[Any, Any]:
 def _correct(out: Any, y: Any) -> float:
     """How many rows of ``out`` have their argmax at the integer label (NaN when the labels are not
     class indices, e.g. regression targets, or ``out`` has a single column, whose argmax is always 0)."""
-    if isinstance(y, Tensor) or not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
+    if isinstance(y, Tensor):
+        y = y.numpy()
+    if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
         return math.nan
     scores = out.detach().numpy() if isinstance(out, Tensor) else np.asarray(out)
     if scores.ndim != 2 or scores.shape[1] < 2 or y.ndim != 1 or len(y) != scores.shape[0]:

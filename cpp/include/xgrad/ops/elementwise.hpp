@@ -1,5 +1,7 @@
-// Differentiable elementwise ops. Tensor-tensor ops broadcast (NumPy's rule) and promote float32
-// with float64 to float64; a Python scalar takes the tensor's dtype.
+// Differentiable elementwise ops. Tensor-tensor ops broadcast (NumPy's rule) and promote as PyTorch
+// (bool < integers < float32 < float64); a number takes the tensor's dtype (the Python layer first
+// turns an integer tensor with a float number into float32). Integers divide as float32.
+// Comparisons and logic: compare.hpp.
 #pragma once
 
 #include "xgrad/tensor/tensor.hpp"
@@ -27,10 +29,6 @@ Tensor maximum(const Tensor& a, const Tensor& b);    // gradient split evenly on
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);  // condition != 0 ? a : b
 Tensor clip(const Tensor& x, double min, double max);                    // d/dx = [min <= x <= max]
-
-// Non-differentiable comparisons, returning 0/1 in x's dtype.
-Tensor greater(const Tensor& a, const Tensor& b);
-Tensor equal(const Tensor& a, const Tensor& b);
 
 // RuntimeError naming `op` when `t` may not be written in place while grad mode is on: a leaf that
 // requires grad (as PyTorch), or a tensor of the graph (xgrad does not differentiate in-place writes).
