@@ -457,3 +457,71 @@ def test_other_devices_raise_saying_xgrad_runs_on_the_cpu(device):
         xgrad.ones(2).to(device)
     with pytest.raises(ValueError, match="xgrad runs on the CPU only"):
         xgrad.device(device)
+
+
+# ---------------------------------------------------------------- PyTorch habits: pad, Embedding, inference_mode
+
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("amounts", [(1, 2), (2, 0, 1, 1), (0, 1, 2, 0)])
+def test_pad_matches_torch_forward_and_gradient(mode, amounts):
+    x = np.random.default_rng(4).standard_normal((2, 3, 4, 5) if len(amounts) == 4 else (3, 4, 5))  # torch's ranks
+    a, t = xgrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    kwargs = {"value": 1.5} if mode == "constant" else {}
+    out, expected = F.pad(a, amounts, mode, **kwargs), torch.nn.functional.pad(t, amounts, mode, **kwargs)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy())
+    w = np.random.default_rng(5).standard_normal(tuple(expected.shape))
+    (out * xgrad.tensor(w)).sum().backward()
+    (expected * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+
+
+def test_pad_crops_with_negative_amounts_and_refuses_what_torch_refuses():
+    x = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(F.pad(xgrad.tensor(x), (-1, 2)).numpy(),
+                                  torch.nn.functional.pad(torch.tensor(x), (-1, 2)).numpy())
+    with pytest.raises(ValueError, match="pad: mode 'reflect' pads at most 3 on each side of dim 1 of size 4"):
+        F.pad(xgrad.tensor(x), (4, 0), "reflect")
+    with pytest.raises(ValueError, match="pad: pad must have an even length"):
+        F.pad(xgrad.tensor(x), (1,))
+
+
+def test_embedding_matches_torch_with_padding_idx():
+    xgrad.manual_seed(0)
+    ours_e = xgrad.nn.Embedding(6, 3, padding_idx=2, dtype=xgrad.float64)
+    theirs_e = torch.nn.Embedding(6, 3, padding_idx=2, dtype=torch.float64)
+    with torch.no_grad():
+        theirs_e.weight.copy_(torch.tensor(ours_e.weight.numpy()))
+    assert np.all(ours_e.weight.numpy()[2] == 0)
+    idx = np.array([[0, 2, 5], [2, 2, 1]])
+    out, expected = ours_e(xgrad.tensor(idx)), theirs_e(torch.tensor(idx))
+    np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
+    (out ** 2).sum().backward()
+    (expected ** 2).sum().backward()
+    np.testing.assert_array_equal(ours_e.weight.grad.numpy(), theirs_e.weight.grad.numpy())
+    with pytest.raises(IndexError, match="embedding: index 6 is out of range for 6 embeddings"):
+        ours_e(xgrad.tensor([6]))
+    with pytest.raises(TypeError, match="embedding: input must be an integer tensor of indices, got float32"):
+        ours_e(xgrad.tensor([1.0]))
+
+
+def test_inference_mode_records_no_graph_and_factories_take_the_cpu():
+    w = xgrad.ones(2, requires_grad=True, device="cpu")
+    with xgrad.inference_mode():
+        assert (w * 2).grad_fn is None
+    assert (w * 2).grad_fn is not None
+    assert xgrad.zeros(2, device="cpu").shape == (2,) and xgrad.randn(2, device=xgrad.device("cpu")).shape == (2,)
+    model = xgrad.nn.Linear(2, 2).to("cpu")
+    assert model.cpu() is model and model.to(device="cpu") is model
+    with pytest.raises(ValueError, match="xgrad runs on the CPU only"):
+        xgrad.zeros(2, device="cuda")
+    with pytest.raises(ValueError, match="xgrad runs on the CPU only"):
+        model.to("cuda")
+
+
+def test_python_m_xgrad_reports_what_a_bug_report_needs():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "xgrad"], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ}).stdout
+    for needle in ("xgrad 0.", "commit", "build by", "-march=", "SIMD:", "BLAS: OpenBLAS, kernel", "threads:"):
+        assert needle in out, out

@@ -21,7 +21,7 @@ from ._tensor.registered import *  # noqa: F401,F403  (exp, log, tanh, relu, sof
 from .random import get_rng_state, manual_seed, rand, randint, randn, randperm, set_rng_state
 from .backend import blas_info, get_num_threads, set_num_threads
 from .autograd import (
-    Function, FunctionCtx, detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_detect_anomaly,
+    Function, FunctionCtx, detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_detect_anomaly,
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, numerical_gradient, relative_error

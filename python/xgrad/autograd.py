@@ -44,6 +44,13 @@ def no_grad() -> _GradMode:
     return _GradMode(False)
 
 
+def inference_mode(mode: bool = True) -> _GradMode:
+    """PyTorch's ``inference_mode``: a context manager (and decorator) for evaluation. In xgrad it
+    is ``no_grad`` (``inference_mode(False)`` changes nothing): no graph is recorded; unlike
+    PyTorch, tensors made inside may later enter a graph, since xgrad keeps no inference flag."""
+    return _GradMode(False) if mode else _GradMode(_core.is_grad_enabled())
+
+
 def enable_grad() -> _GradMode:
     """Context manager that turns graph recording back on inside ``no_grad``."""
     return _GradMode(True)

@@ -30,14 +30,14 @@ def set_rng_state(state: bytes) -> None:
     _core.set_rng_state(state)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Samples of N(0, 1) from xgrad's generator (``xgrad.manual_seed`` makes them repeatable)."""
-    return _make(_core.randn, size, dtype, requires_grad)
+    return _make(_core.randn, size, dtype, requires_grad, device=device, op="randn")
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Samples of U[0, 1) from xgrad's generator."""
-    return _make(_core.rand, size, dtype, requires_grad)
+    return _make(_core.rand, size, dtype, requires_grad, device=device, op="rand")
 
 
 def randperm(n: int) -> np.ndarray:

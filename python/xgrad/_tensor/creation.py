@@ -12,7 +12,13 @@ from .dtypes import Tensor, _dtype, float32, int64
 from .operands import _shape
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def _on_cpu(device: Any, op: str) -> None:
+    if device is not None:
+        from ..device import check_device
+        check_device(device, op)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Create a tensor from a NumPy array, a nested list or a scalar.
 
     A C-contiguous, writeable float32/float64 array in the machine's byte order whose dtype matches
@@ -29,6 +35,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     >>> xgrad.tensor([3, 1, 2]).dtype
     xgrad.int64
     """
+    _on_cpu(device, "tensor")
     target = _dtype(dtype)
     if isinstance(data, Tensor):
         # Like torch.tensor(t): a copy with no autograd history.
@@ -69,57 +76,62 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return _core._from_numpy(array, None, "share")
 
 
-def _make(fn, size, dtype, requires_grad, *args):
+def _make(fn, size, dtype, requires_grad, *args, device: Any = None, op: str = "tensor"):
     """A tensor of shape ``size`` (given as ``2, 3`` or ``(2, 3)``) from the core's factory ``fn``
-    (zeros, ones, empty, randn, rand), float32 unless ``dtype``."""
+    (zeros, ones, empty, randn, rand), float32 unless ``dtype``; ``device`` may only be the CPU."""
+    _on_cpu(device, op)
     out = fn(_shape(size), *args, _dtype(dtype) or float32)
     if requires_grad:
         out.requires_grad = True
     return out
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``; float32 unless ``dtype``."""
-    return _make(_core.zeros, size, dtype, requires_grad)
+    return _make(_core.zeros, size, dtype, requires_grad, device=device, op="zeros")
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    return _make(_core.ones, size, dtype, requires_grad)
+    return _make(_core.ones, size, dtype, requires_grad, device=device, op="ones")
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """An uninitialised tensor (contents are whatever the memory held)."""
-    return _make(_core.empty, size, dtype, requires_grad)
+    return _make(_core.empty, size, dtype, requires_grad, device=device, op="empty")
 
 
-def full(size: Sequence[int], fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(size: Sequence[int], fill_value: float, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``."""
+    _on_cpu(device, "full")
     out = _core.full(_shape([size]), float(fill_value), _dtype(dtype) or float32)
     if requires_grad:
         out.requires_grad = True
     return out
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Zeros with the shape (and, unless given, the dtype) of ``t``."""
-    return zeros(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+    return zeros(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad, device=device)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Ones with the shape (and, unless given, the dtype) of ``t``."""
-    return ones(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+    return ones(t.shape, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad, device=device)
 
 
-def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full_like(t: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
     """``fill_value`` everywhere, with the shape (and, unless given, the dtype) of ``t``."""
-    return full(t.shape, fill_value, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad)
+    return full(t.shape, fill_value, dtype=_dtype(dtype) or t.dtype, requires_grad=requires_grad, device=device)
 
 
 def arange(start: float, end: Optional[float] = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, device: Any = None) -> Tensor:
     """``start, start+step, ...`` below ``end`` (``arange(5)`` is 0..4): int64 when all three are
     integers, else float32, unless ``dtype`` (PyTorch's rule)."""
+    _on_cpu(device, "arange")
     if end is None:
         start, end = 0, start
     whole = all(isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool) for v in (start, end, step))

@@ -144,13 +144,19 @@ def cache_dir() -> str:
 
 def search_paths(root: Optional[PathLike] = None) -> List[Tuple[str, str]]:
     """The data roots searched, in order, as ``(what, path)`` pairs: the ``root`` argument,
-    ``$XGRAD_DATA``, the cache folder, ``/usr/share/datasets``."""
+    ``$XGRAD_DATA``, ``../shared/datasets`` beside a source checkout of xgrad (where the Makefile
+    looks: so ``python benchmarks/x.py`` or a notebook run by hand finds the same data), the cache
+    folder, ``/usr/share/datasets``."""
     places = []
     if root is not None:
         places.append(("root argument", os.fspath(root)))
     env = os.environ.get("XGRAD_DATA")
     if env:
         places.append(("$XGRAD_DATA", env))
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    shared = os.path.join(os.path.dirname(checkout), "shared", "datasets")
+    if os.path.isfile(os.path.join(checkout, "pyproject.toml")) and os.path.isdir(shared):
+        places.append(("beside the source checkout", shared))
     places.append(("cache folder", cache_dir()))
     places.append(("system datasets", SYSTEM_DATA_DIR))
     return places

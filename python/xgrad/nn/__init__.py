@@ -5,6 +5,7 @@ from .activation import *  # noqa: F401,F403  (Activation, ReLU, Tanh, LeakyReLU
 from .dropout import DropConnect, Dropout, StochasticDepth
 from .residual import Residual, ResidualBlock
 from .linear import Linear
+from .embedding import Embedding
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
                    SmoothL1Loss)
 from .module import Module, ModuleList, RemovableHandle, Sequential
@@ -16,7 +17,7 @@ from .pooling import AdaptiveAvgPool2d, AvgPool2d, FractionalMaxPool2d, MaxPool2
 
 __all__ = activation.__all__ + [
     "functional", "init", "regularizers", "utils", "Module", "Sequential", "ModuleList", "RemovableHandle",
-    "Parameter", "Linear", "CrossEntropyLoss",
+    "Parameter", "Linear", "Embedding", "CrossEntropyLoss",
     "Conv2d", "Flatten", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "FractionalMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
     "Dropout", "DropConnect",

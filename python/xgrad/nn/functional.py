@@ -420,3 +420,91 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Optiona
     0/1 attributes it is the multi-label (attribute) classification loss of the lectures."""
     return _pointwise(_core.PointwiseLoss.bce_with_logits, "binary_cross_entropy_with_logits", input, target,
                       reduction, 0.0, weight)
+
+
+# ---------------------------------------------------------------- padding and embeddings
+
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """``torch.nn.functional.pad``: ``pad = (left, right)`` for the last dim, then ``(top, bottom)``
+    for the one before, and so on. ``constant`` fills with ``value`` (a negative amount crops);
+    ``reflect`` mirrors without repeating the edge (amounts < the dim's size), ``replicate``
+    repeats the edge, ``circular`` wraps around (amounts <= the size). Differentiable: the
+    gradient of a copied element adds up at its source."""
+    from .._tensor import cat, full
+    _check_tensor(input, "pad")
+    if isinstance(pad, (str, bytes)) or not isinstance(pad, (tuple, list)):
+        raise check.type_error("pad", "pad", "a tuple of integers (left, right, top, bottom, ...)", pad)
+    amounts = [check.integer(p, f"pad[{i}]", "pad") for i, p in enumerate(pad)]
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
+        raise ValueError(f"pad: pad must have an even length of at most 2 * ndim ({2 * input.ndim} for shape "
+                         f"{tuple(input.shape)}), got {len(amounts)} values")
+    mode = check.choice(mode, "mode", "pad", PAD_MODES)
+    out = input
+    for k in range(len(amounts) // 2):
+        dim = input.ndim - 1 - k
+        left, right = amounts[2 * k], amounts[2 * k + 1]
+        n = out.shape[dim]
+        if mode == "constant":
+            if left < 0 or right < 0:
+                start, stop = max(-left, 0), n - max(-right, 0)
+                if stop < start:
+                    raise ValueError(f"pad: cropping {-min(left, 0)} and {-min(right, 0)} from dim {dim} of size {n} "
+                                     f"leaves nothing")
+                out = _core.slice(out, dim, start, stop, 1)
+                left, right = max(left, 0), max(right, 0)
+            parts = []
+            for amount in (left, None, right):
+                if amount is None:
+                    parts.append(out)
+                elif amount:
+                    shape = list(out.shape)
+                    shape[dim] = amount
+                    parts.append(full(shape, value, dtype=out.dtype))
+            out = cat(parts, dim) if len(parts) > 1 else out
+            continue
+        if min(left, right) < 0:
+            raise ValueError(f"pad: mode '{mode}' takes amounts >= 0, got ({left}, {right}) for dim {dim}")
+        limit = n - 1 if mode == "reflect" else n
+        if mode != "replicate" and max(left, right) > limit:
+            raise ValueError(f"pad: mode '{mode}' pads at most {limit} on each side of dim {dim} of size {n}, got "
+                             f"({left}, {right})")
+        if n == 0:
+            raise ValueError(f"pad: mode '{mode}' cannot pad dim {dim} of size 0")
+        idx = np.arange(-left, n + right)
+        if mode == "reflect":
+            idx = np.abs(idx)
+            idx = np.where(idx > n - 1, 2 * (n - 1) - idx, idx)
+        elif mode == "replicate":
+            idx = np.clip(idx, 0, n - 1)
+        else:
+            idx = idx % n
+        out = out[(slice(None),) * dim + (idx,)]
+    return out
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: Optional[int] = None) -> Tensor:
+    """Rows of ``weight`` (num_embeddings, embedding_dim) at the integer ``input``: shape
+    ``input.shape + (embedding_dim,)``. The row at ``padding_idx`` gets no gradient."""
+    _check_tensor(weight, "embedding", "weight")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape "
+                         f"{tuple(weight.shape)}")
+    if isinstance(input, Tensor):
+        if input.is_floating_point() or input.dtype == _core.dtype.bool:
+            raise TypeError(f"embedding: input must be an integer tensor of indices, got {input.dtype.name}")
+        index = input.numpy().astype(np.int64)
+    else:
+        index = check.int64_array(input, "input", "embedding", what="indices")
+    n = weight.shape[0]
+    if index.size and (index.min() < 0 or index.max() >= n):
+        bad = int(index.min()) if index.min() < 0 else int(index.max())
+        raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings")
+    out = weight[index]
+    if padding_idx is not None:
+        from .._tensor import tensor, where
+        keep = tensor(index != padding_idx)[..., None]
+        out = where(keep, out, out.detach())  # same values; no gradient reaches the padding row
+    return out

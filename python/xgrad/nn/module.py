@@ -231,8 +231,19 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> "Module":
-        """Convert every parameter and buffer to ``dtype`` in place (float32 or float64)."""
+    def to(self, dtype: Any = None, device: Any = None) -> "Module":
+        """Convert every parameter and buffer to ``dtype`` in place (float32 or float64).
+        ``to("cpu")`` / ``to(device="cpu")`` change nothing (xgrad runs on the CPU); another device
+        raises ValueError."""
+        from ..device import check_device
+        if device is not None:
+            check_device(device, f"{type(self).__name__}.to")
+        if dtype is None:
+            return self
+        if (isinstance(dtype, str) and dtype.partition(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")) \
+                or hasattr(dtype, "type"):
+            check_device(dtype, f"{type(self).__name__}.to")
+            return self
         target = _dtype(dtype)
         for module in self.modules():
             for name, p in list(module._parameters.items()):
@@ -241,6 +252,10 @@ class Module:
             for name, b in list(module._buffers.items()):
                 if b is not None and b.dtype != target:
                     module._buffers[name] = _core.to_dtype(b, target)
+        return self
+
+    def cpu(self) -> "Module":
+        """The module itself (xgrad runs on the CPU), as PyTorch's ``module.cpu()``."""
         return self
 
     def double(self) -> "Module":
