@@ -71,6 +71,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(ds, "_VERIFIED", {})
     monkeypatch.setattr(ds, "SYSTEM_DATA_DIR", str(tmp_path / "system"))
+    monkeypatch.setattr(ds, "CHECKOUT_DATA_DIR", None)
     calls = []
 
     def offline(url, dest, timeout=30.0):
@@ -142,6 +143,7 @@ def test_parse_idx_names_dimensions_in_length_error():
 # ------------------------------------------------------------------------------------------
 
 def test_search_paths_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(ds, "CHECKOUT_DATA_DIR", None)
     monkeypatch.setenv("XGRAD_DATA", str(tmp_path / "env"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     got = [p for _, p in ds.search_paths(tmp_path / "arg")]
@@ -232,6 +234,7 @@ def test_offline_through_the_real_download_leaves_no_folder(tmp_path, monkeypatc
     monkeypatch.delenv("XGRAD_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(ds, "SYSTEM_DATA_DIR", str(tmp_path / "system"))
+    monkeypatch.setattr(ds, "CHECKOUT_DATA_DIR", None)
     urls = []
 
     def no_network(url, timeout):
@@ -533,3 +536,10 @@ def test_synthetic_non_numbers_and_non_finite_values(call, error, message):
     # used to be NumPy's unnamed ufunc TypeError, or NaN/Inf points returned without a word
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_source_checkout_also_looks_beside_it_as_the_makefile_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(ds, "CHECKOUT_DATA_DIR", str(tmp_path / "shared" / "datasets"))
+    monkeypatch.delenv("XGRAD_DATA", raising=False)
+    places = ds.search_paths()
+    assert places[0] == ("beside the source checkout", str(tmp_path / "shared" / "datasets"))

@@ -136,6 +136,19 @@ _CIFAR_SUBSET = _FileSpec(("cifar10_subset_4k_1k.npz",), "cifar10-subset",
 SYSTEM_DATA_DIR = "/usr/share/datasets"
 
 
+def _checkout_data_dir() -> Optional[str]:
+    """``../shared/datasets`` beside the source checkout this package runs from (an editable
+    install or PYTHONPATH=python), where the Makefile points XGRAD_DATA; None for an installed wheel."""
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    shared = os.path.join(os.path.dirname(checkout), "shared", "datasets")
+    is_checkout = os.path.isfile(os.path.join(checkout, "pyproject.toml"))
+    return shared if is_checkout and os.path.isdir(shared) else None
+
+
+#: See _checkout_data_dir (tests set it to None to see only the places they control).
+CHECKOUT_DATA_DIR = _checkout_data_dir()
+
+
 def cache_dir() -> str:
     """xgrad's download folder: ``$XDG_CACHE_HOME/xgrad``, else ``~/.cache/xgrad``."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -153,10 +166,8 @@ def search_paths(root: Optional[PathLike] = None) -> List[Tuple[str, str]]:
     env = os.environ.get("XGRAD_DATA")
     if env:
         places.append(("$XGRAD_DATA", env))
-    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    shared = os.path.join(os.path.dirname(checkout), "shared", "datasets")
-    if os.path.isfile(os.path.join(checkout, "pyproject.toml")) and os.path.isdir(shared):
-        places.append(("beside the source checkout", shared))
+    if CHECKOUT_DATA_DIR:
+        places.append(("beside the source checkout", CHECKOUT_DATA_DIR))
     places.append(("cache folder", cache_dir()))
     places.append(("system datasets", SYSTEM_DATA_DIR))
     return places
