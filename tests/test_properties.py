@@ -395,7 +395,8 @@ def _reduction_rows() -> List[Row]:
             torch=lambda a, dim, keepdim: a.amin(() if dim is None else dim, keepdim=keepdim)),
         Row("var", lambda a, dim, keepdim, correction: a.var(dim, keepdim=keepdim, correction=correction),
             var_reference, _reduction_arguments(lambda: st.sampled_from([0, 1]).map(lambda c: {"correction": c})),
-            scale=lambda arrays, kwargs: count_scale(arrays, kwargs) * _magnitude(arrays)),
+            scale=lambda arrays, kwargs: count_scale(arrays, kwargs) * _magnitude(arrays),
+            torch=lambda a, dim, keepdim, correction: a.var(dim, keepdim=keepdim, correction=correction)),
     ]
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from .. import _core
 import numbers
 
+from .. import _checks as check
 from .dtypes import Tensor, _dtype, float32, int64
 from .operands import _shape
 
@@ -36,6 +37,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     xgrad.int64
     """
     _on_cpu(device, "tensor")
+    requires_grad = check.flag(requires_grad, "requires_grad", "tensor")
     target = _dtype(dtype)
     if isinstance(data, Tensor):
         # Like torch.tensor(t): a copy with no autograd history.
@@ -80,7 +82,8 @@ def _make(fn, size, dtype, requires_grad, *args, device: Any = None, op: str = "
     """A tensor of shape ``size`` (given as ``2, 3`` or ``(2, 3)``) from the core's factory ``fn``
     (zeros, ones, empty, randn, rand), float32 unless ``dtype``; ``device`` may only be the CPU."""
     _on_cpu(device, op)
-    out = fn(_shape(size), *args, _dtype(dtype) or float32)
+    requires_grad = check.flag(requires_grad, "requires_grad", op)
+    out = fn(_shape(size, op), *args, _dtype(dtype) or float32)
     if requires_grad:
         out.requires_grad = True
     return out
@@ -105,7 +108,10 @@ def full(size: Sequence[int], fill_value: float, dtype: Any = None, requires_gra
          device: Any = None) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``."""
     _on_cpu(device, "full")
-    out = _core.full(_shape([size]), float(fill_value), _dtype(dtype) or float32)
+    requires_grad = check.flag(requires_grad, "requires_grad", "full")
+    value = float(fill_value) if isinstance(fill_value, (bool, np.bool_)) else check.number(
+        fill_value, "fill_value", "full", finite=False)
+    out = _core.full(_shape([size], "full"), value, _dtype(dtype) or float32)
     if requires_grad:
         out.requires_grad = True
     return out

@@ -43,7 +43,9 @@ def _zero_(self: Tensor) -> Tensor:
 
 def _fill_(self: Tensor, value: float) -> Tensor:
     """Fill with ``value`` in place; returns the tensor."""
-    _core.fill_(self, float(value))
+    from .. import _checks as check
+    _core.fill_(self, float(value) if isinstance(value, (bool, np.bool_)) else check.number(value, "value", "fill_",
+                                                                                            finite=False))
     return self
 
 
@@ -139,7 +141,23 @@ def _size(self: Tensor, dim: Optional[int] = None):
 def _stride(self: Tensor, dim: Optional[int] = None):
     """Strides in elements (PyTorch's ``stride()``); ``.strides`` gives NumPy's bytes."""
     s = self._strides()
-    return s if dim is None else s[dim]
+    if dim is None:
+        return s
+    from .. import _checks as check
+    d = check.integer(dim, "dim", "stride")
+    if not -len(s) <= d < len(s) or not s and d not in (0, -1):
+        raise IndexError(f"stride: dimension {d} is out of range for a tensor of rank {len(s)}")
+    return s[d] if s else 1
+
+
+def _view(self: Tensor, *shape: Any) -> Tensor:
+    """PyTorch's ``view``: the same data seen with a new shape, never a copy; RuntimeError when the
+    strides do not allow it (a transposed tensor: use ``reshape``, which copies then)."""
+    out = ops.reshape(self, *shape)
+    if out.numel() and out._data_ptr() != self._data_ptr():
+        raise RuntimeError(f"view: a tensor of shape {tuple(self.shape)} and strides {self._strides()} cannot be "
+                           f"seen as shape {tuple(out.shape)} without a copy; use .reshape(...) instead")
+    return out
 
 
 def _contiguous(self: Tensor) -> Tensor:
@@ -366,7 +384,7 @@ METHODS = {
     "bitwise_xor": ops.bitwise_xor, "bitwise_not": ops.bitwise_not,
     "isnan": ops.isnan, "isinf": ops.isinf, "isfinite": ops.isfinite,
     "matmul": ops.matmul,
-    "reshape": ops.reshape, "view": ops.reshape, "transpose": ops.transpose, "permute": ops.permute,
+    "reshape": ops.reshape, "view": _view, "transpose": ops.transpose, "permute": ops.permute,
     "flatten": ops.flatten, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze, "expand": ops.expand,
     "broadcast_to": ops.broadcast_to,
     # in place (a trailing underscore, as in PyTorch)

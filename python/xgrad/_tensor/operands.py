@@ -12,14 +12,17 @@ from .. import _core
 from .dtypes import Tensor
 
 
-def _shape(size: Sequence[Any]) -> list:
-    """zeros(2, 3) and zeros((2, 3)) both mean shape (2, 3)."""
+def _shape(size: Sequence[Any], op: str = "shape") -> list:
+    """zeros(2, 3) and zeros((2, 3)) both mean shape (2, 3); entries beyond int64 raise ValueError
+    naming ``op`` (the core counts in int64)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     out = []
     for s in size:
         if isinstance(s, bool) or not isinstance(s, (numbers.Integral, np.integer)):
             raise TypeError(f"shape entries must be integers, got {s!r} in {tuple(size)}")
+        if not -(2 ** 63) <= int(s) < 2 ** 63:
+            raise ValueError(f"{op}: shape entry {int(s)} in {tuple(size)} does not fit in int64")
         out.append(int(s))
     return out
 
@@ -78,8 +81,9 @@ def _axes(dim: Any, axis: Any, op: str) -> Optional[list]:
     raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {d!r}")
 
 
-def _keep(keepdim: Any, keepdims: Any) -> bool:
-    """PyTorch's ``keepdim`` or NumPy's ``keepdims`` (which wins when given)."""
+def _keep(keepdim: Any, keepdims: Any, op: str = "reduction") -> bool:
+    """PyTorch's ``keepdim`` or NumPy's ``keepdims`` (which wins when given): True or False."""
+    from .. import _checks as check
     if keepdims is not None:
-        return bool(keepdims)
-    return bool(keepdim)
+        return check.flag(keepdims, "keepdims", op)
+    return check.flag(keepdim, "keepdim", op)

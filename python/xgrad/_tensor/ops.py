@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Optional, Sequence
 
+import numbers
+
 import numpy as np
 
 from .. import _core
@@ -52,8 +54,10 @@ def div(input: Tensor, other: Any) -> Tensor:
 def pow(input: Tensor, exponent: Any) -> Tensor:
     """``input ** exponent`` for a number exponent; d/dx = p x^(p-1). An integer tensor to a
     whole power >= 0 stays integer; to a float power it is computed in float32."""
-    if isinstance(exponent, Tensor):
-        raise TypeError("pow: the exponent must be a Python number (tensor exponents are not supported)")
+    if isinstance(exponent, Tensor) or isinstance(exponent, (str, bytes)) or not isinstance(
+            exponent, (numbers.Real, np.number, np.bool_)):
+        raise TypeError(f"pow: exponent must be a Python number (tensor exponents are not supported), got "
+                        f"{exponent!r} ({type(exponent).__name__})")
     e = _operand(exponent, input)
     t, p = _with_scalar(input, e)
     return _core.pow(t, p)
@@ -94,8 +98,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def clip(input: Tensor, min: Optional[float] = None, max: Optional[float] = None) -> Tensor:
     """Clamp values to [min, max]; the gradient is 1 inside the interval, 0 outside. An integer
     tensor with a fractional bound is clamped in float32, as PyTorch promotes it."""
-    lo = -np.inf if min is None else min
-    hi = np.inf if max is None else max
+    from .. import _checks as check
+    lo = -np.inf if min is None else check.number(min, "min", "clip", finite=False)
+    hi = np.inf if max is None else check.number(max, "max", "clip", finite=False)
     if not input.is_floating_point() and any(isinstance(b, (float, np.floating)) and np.isfinite(b) and b != int(b)
                                              for b in (lo, hi)):
         input = _core.to_dtype(input, float32)
@@ -219,14 +224,14 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
         keepdims: Optional[bool] = None) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all axes); integers and bools sum as int64
     (``(x > 0).sum()`` counts)."""
-    return _core.sum(input, _axes(dim, axis, "sum"), _keep(keepdim, keepdims))
+    return _core.sum(input, _axes(dim, axis, "sum"), _keep(keepdim, keepdims, "sum"))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: Optional[bool] = None) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all axes); float tensors only, as in
     PyTorch (``(pred == y).float().mean()`` is an accuracy)."""
-    return _core.mean(input, _axes(dim, axis, "mean"), _keep(keepdim, keepdims))
+    return _core.mean(input, _axes(dim, axis, "mean"), _keep(keepdim, keepdims, "mean"))
 
 
 def _single_dim(dim: Any, op: str) -> int:
@@ -247,7 +252,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
         return amax(input, axis=axis, keepdims=keepdims if keepdims is not None else keepdim)
     if dim is None:
         return _core.max(input, None, False)
-    return ValuesIndices(*_core.max_along(input, _single_dim(dim, "max"), _keep(keepdim, keepdims)))
+    return ValuesIndices(*_core.max_along(input, _single_dim(dim, "max"), _keep(keepdim, keepdims, "max")))
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
@@ -259,20 +264,20 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
         return amin(input, axis=axis, keepdims=keepdims if keepdims is not None else keepdim)
     if dim is None:
         return _core.min(input, None, False)
-    return ValuesIndices(*_core.min_along(input, _single_dim(dim, "min"), _keep(keepdim, keepdims)))
+    return ValuesIndices(*_core.min_along(input, _single_dim(dim, "min"), _keep(keepdim, keepdims, "min")))
 
 
 def amax(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: Optional[bool] = None) -> Tensor:
     """Maximum over ``dim`` (an int, a tuple, or None for all axes), values only; the gradient
     goes to the maximal elements, split evenly on ties (``torch.amax``)."""
-    return _core.max(input, _axes(dim, axis, "amax"), _keep(keepdim, keepdims))
+    return _core.max(input, _axes(dim, axis, "amax"), _keep(keepdim, keepdims, "amax"))
 
 
 def amin(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: Optional[bool] = None) -> Tensor:
     """Minimum over ``dim``; see ``amax``."""
-    return _core.min(input, _axes(dim, axis, "amin"), _keep(keepdim, keepdims))
+    return _core.min(input, _axes(dim, axis, "amin"), _keep(keepdim, keepdims, "amin"))
 
 
 def var(input: Tensor, dim: Any = None, keepdim: bool = False, *, correction: Optional[float] = None,
@@ -289,7 +294,7 @@ def var(input: Tensor, dim: Any = None, keepdim: bool = False, *, correction: Op
         c = float(ddof)
     if correction is not None:
         c = float(correction)
-    return _core.var(input, _axes(dim, axis, "var"), c, _keep(keepdim, keepdims))
+    return _core.var(input, _axes(dim, axis, "var"), c, _keep(keepdim, keepdims, "var"))
 
 
 def std(input: Tensor, dim: Any = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
@@ -412,7 +417,8 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 def transpose(input: Tensor, dim0: int = 0, dim1: int = 1) -> Tensor:
     """Swap two axes (a view)."""
-    return _core.transpose(input, int(dim0), int(dim1))
+    from .. import _checks as check
+    return _core.transpose(input, check.integer(dim0, "dim0", "transpose"), check.integer(dim1, "dim1", "transpose"))
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
@@ -452,6 +458,8 @@ def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
 
 def concatenate(tensors: Sequence[Tensor], dim: int = 0, *, axis: Optional[int] = None) -> Tensor:
     """Join tensors along an existing axis."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("concatenate: expected a sequence of tensors, got a Tensor (wrap it in a list: cat([t]))")
     tensors = list(tensors)
     _check_tensors(tensors, "concatenate")
     return _core.concatenate(tensors, int(axis if axis is not None else dim))
@@ -462,6 +470,8 @@ cat = concatenate
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: Optional[int] = None) -> Tensor:
     """Join same-shaped tensors along a new axis."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("stack: expected a sequence of tensors, got a Tensor (wrap it in a list: stack([t]))")
     tensors = list(tensors)
     _check_tensors(tensors, "stack")
     return _core.stack(tensors, int(axis if axis is not None else dim))
