@@ -27,3 +27,4 @@ from .serialization import load, save  # noqa: E402
 from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
 from . import search  # noqa: E402  (hyperparameter search; dask is imported only for client=)
+from . import claims  # noqa: E402  (comparative claims over seeds: mean ± std, holds or not)
