@@ -28,3 +28,4 @@ from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only i
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
 from . import search  # noqa: E402  (hyperparameter search; dask is imported only for client=)
 from . import claims  # noqa: E402  (comparative claims over seeds: mean ± std, holds or not)
+from . import recipes  # noqa: E402  (lectures' experiments as their own code runs them)
