@@ -17,7 +17,8 @@ from .. import optim
 from .._tensor import float64, tensor, zeros
 from ..data.ai_edu import CourseShuffle, load_ch04
 
-__all__ = ["RaceResult", "COURSE_15_4", "OPTIMIZERS_15_4", "optimizer_race", "linear_regression_run"]
+__all__ = ["RaceResult", "COURSE_15_4", "OPTIMIZERS_15_4", "optimizer_race", "linear_regression_run",
+           "COURSE_15_6", "BatchNormMnistResult", "batch_norm_mnist"]
 
 # The course's published iteration counts (15.4's table).
 COURSE_15_4 = {"SGD": 148, "Momentum": 128, "RMSProp": 130, "Adam": 107}
@@ -85,3 +86,106 @@ def optimizer_race(first_seed: int = 65, root=None,
     x, y = load_ch04(root)
     shuffle = CourseShuffle(first_seed)
     return {name: linear_regression_run(name, OPTIMIZERS_15_4[name], shuffle, x, y) for name in names}
+
+
+# ------------------------------------------------------------------------------------------ 15.6
+
+COURSE_15_6 = {"stop_iteration": 4267, "epoch": 4, "test_accuracy": 0.9663}
+
+
+@dataclass
+class BatchNormMnistResult:
+    stop_iteration: Optional[int]   # total iteration (0-based) of the check that stopped; None: never
+    epoch: int
+    test_accuracy: float
+    val_losses: list                # (total iteration, validation loss) at every check
+    seeds: list
+
+
+def _mnist_float64(root=None):
+    """MNIST as the course reads it: x / 255 in float64 (recovered exactly from xgrad's float32
+    k / 255), flattened; labels as class indices."""
+    from ..data import load_mnist
+
+    m = load_mnist(root)
+    to64 = lambda x: (np.rint(x.reshape(len(x), -1).astype(np.float64) * 255.0) / 255.0)
+    return to64(m.x_train), m.y_train, to64(m.x_test), m.y_test
+
+
+def batch_norm_mnist(first_seed: int = 39, root=None, max_epochs: int = 50, target: float = 0.12,
+                     lr: float = 0.1, batch_size: int = 64, drop_last: bool = False,
+                     bn_grad_sum: bool = True) -> BatchNormMnistResult:
+    """15.6: 784-128-64-32-16-10, (Linear -> BatchNorm -> ReLU) x 4, Linear -> softmax, the
+    course's saved MSRA initial weights, x / 255, validation = the first 3,000 training images,
+    57,000 to train, batch 64 (the last batch of an epoch has 40), SGD lr 0.1 for every
+    parameter; BatchNorm with the course's running statistics (``running_stats="ai-edu"``) and its
+    gamma, beta updated with the gradient of the batch *sum* (a parameter group with
+    ``grad_scale`` = the batch size); the course's shuffle at the start of every epoch from
+    ``first_seed`` (39: the published run). Every 44 iterations the validation loss (eval mode)
+    is checked; training stops at the first check with loss <= 0.12."""
+    import math
+    import os
+
+    from .. import nn
+    from ..autograd import no_grad
+    from ..data.ai_edu import ai_edu_dir
+    from ..nn import functional as F
+
+    x_all, y_all, x_test, y_test = _mnist_float64(root)
+    x_val, y_val = x_all[:3000], y_all[:3000]
+    x_train, y_train = x_all[3000:], y_all[3000:]
+    folder = os.path.join(ai_edu_dir(root), "init", "Mnist")
+    sizes = [784, 128, 64, 32, 16, 10]
+    layers, bn_params, other_params = [], [], []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        saved = np.load(os.path.join(folder, f"w_{n_in}_{n_out}_MSRA_init.npz"))
+        linear = nn.Linear(n_in, n_out, dtype=float64)
+        linear.weight.numpy()[...] = saved["weights"].T      # the course computes x @ W
+        linear.bias.numpy()[...] = saved["bias"].reshape(-1)
+        layers.append(linear)
+        other_params += [linear.weight, linear.bias]
+        if i < len(sizes) - 2:
+            bn = nn.BatchNorm1d(n_out, eps=1e-5, momentum=0.1, dtype=float64, running_stats="ai-edu")
+            layers += [bn, nn.ReLU()]
+            bn_params += [bn.weight, bn.bias]
+    model = nn.Sequential(*layers)
+    current = {"batch": batch_size}
+    opt = optim.SGD([{"params": other_params},
+                     {"params": bn_params, "grad_scale": (lambda: current["batch"]) if bn_grad_sum else 1.0}],
+                    lr=lr)
+    shuffle = CourseShuffle(first_seed)
+    per_epoch = len(x_train) // batch_size if drop_last else math.ceil(len(x_train) / batch_size)
+    check_every = int(per_epoch * 0.05)
+    xt, yt = x_train, y_train
+    val_losses = []
+
+    def val_loss() -> float:
+        model.eval()
+        with no_grad():
+            value = float(F.cross_entropy(model(tensor(x_val, dtype=float64)), y_val).item())
+        model.train()
+        return value
+
+    def test_accuracy() -> float:
+        model.eval()
+        with no_grad():
+            logits = model(tensor(x_test, dtype=float64)).numpy()
+        model.train()
+        return float(np.mean(np.argmax(logits, axis=1) == y_test))
+
+    model.train()
+    for epoch in range(max_epochs):
+        xt, yt = shuffle(xt, yt)
+        for it in range(per_epoch):
+            xb, yb = xt[it * batch_size:(it + 1) * batch_size], yt[it * batch_size:(it + 1) * batch_size]
+            current["batch"] = len(xb)
+            opt.zero_grad()
+            loss = F.cross_entropy(model(tensor(xb, dtype=float64)), yb)
+            loss.backward()
+            opt.step()
+            total = epoch * per_epoch + it
+            if (total + 1) % check_every == 0:
+                val_losses.append((total, val_loss()))
+                if val_losses[-1][1] <= target:
+                    return BatchNormMnistResult(total, epoch, test_accuracy(), val_losses, list(shuffle.seeds))
+    return BatchNormMnistResult(None, max_epochs - 1, test_accuracy(), val_losses, list(shuffle.seeds))
