@@ -112,6 +112,23 @@ def rmsprop_cs231n(lr, decay, eps):
     return update
 
 
+def rmsprop_eps_inside_sqrt(lr, decay, eps):
+    """ai-edu 15.3 / TensorFlow 1: eps inside the square root."""
+    def update(x, dx, s, t):
+        s["cache"] = decay * s["cache"] + (1 - decay) * dx ** 2
+        return x - lr * dx / np.sqrt(s["cache"] + eps)
+    return update
+
+
+def rmsprop_centered_momentum_eps_inside_sqrt(lr, decay, eps, mu):
+    def update(x, dx, s, t):
+        s["cache"] = decay * s["cache"] + (1 - decay) * dx ** 2
+        s["gavg"] = decay * s["gavg"] + (1 - decay) * dx
+        s["buf"] = mu * s["buf"] + dx / np.sqrt(s["cache"] - s["gavg"] ** 2 + eps)
+        return x - lr * s["buf"]
+    return update
+
+
 def adadelta_zeiler(rho, eps):
     """Zeiler 2012, Algorithm 1: no learning rate."""
     def update(x, dx, s, t):
@@ -135,6 +152,11 @@ LECTURE_CASES = [
     ("adam cs231n", xgrad.optim.Adam, dict(lr=0.02), adam_cs231n(0.02, 0.9, 0.999, 1e-8), "m v"),
     ("adagrad cs231n", xgrad.optim.Adagrad, dict(lr=0.3, eps=1e-8), adagrad_cs231n(0.3, 1e-8), "cache"),
     ("rmsprop cs231n", xgrad.optim.RMSprop, dict(lr=0.003, alpha=0.9), rmsprop_cs231n(0.003, 0.9, 1e-8), "cache"),
+    ("rmsprop eps inside sqrt (ai-edu)", xgrad.optim.RMSprop, dict(lr=0.003, alpha=0.9, eps=1e-2, eps_inside_sqrt=True),
+     rmsprop_eps_inside_sqrt(0.003, 0.9, 1e-2), "cache"),
+    ("rmsprop centered momentum eps inside sqrt", xgrad.optim.RMSprop,
+     dict(lr=0.002, alpha=0.9, eps=1e-2, momentum=0.5, centered=True, eps_inside_sqrt=True),
+     rmsprop_centered_momentum_eps_inside_sqrt(0.002, 0.9, 1e-2, 0.5), "cache gavg buf"),
     ("adadelta parameter-free", xgrad.optim.Adadelta, dict(), adadelta_zeiler(0.9, 1e-6), "eg2 edx2"),
 ]
 

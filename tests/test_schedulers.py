@@ -40,6 +40,10 @@ CASES = [
     ("SequentialLR", lambda m, o: m.SequentialLR(o, [m.LinearLR(o, start_factor=0.2, total_iters=10),
                                                      m.CosineAnnealingLR(o, T_max=50)], milestones=[10])),
     ("ReduceLROnPlateau", lambda m, o: m.ReduceLROnPlateau(o, factor=0.5, patience=3, cooldown=2, min_lr=0.01)),
+    ("OneCycleLR", lambda m, o: m.OneCycleLR(o, max_lr=[1.0, 2.0], total_steps=STEPS)),
+    ("OneCycleLR-three-phase-linear", lambda m, o: m.OneCycleLR(o, max_lr=0.5, epochs=10, steps_per_epoch=10,
+                                                                pct_start=0.25, anneal_strategy="linear",
+                                                                three_phase=True, div_factor=10)),
 ]
 
 
@@ -64,6 +68,49 @@ def test_matches_torch(name, make):
     b = drive(make(torch.optim.lr_scheduler, theirs), theirs, name == "ReduceLROnPlateau")
     assert len(np.unique(a[:, 0])) >= 2  # the schedule did change the rate
     np.testing.assert_allclose(a, b, rtol=1e-10, atol=0)
+
+
+@pytest.mark.skipif(torch is None, reason=TORCH_MISSING)
+@pytest.mark.parametrize("three_phase", [False, True])
+def test_one_cycle_momentum_matches_torch(three_phase):
+    """OneCycleLR also cycles SGD's momentum and Adam's beta1, inversely to the rate."""
+    for ours_cls, theirs_cls in ((xgrad.optim.SGD, torch.optim.SGD), (xgrad.optim.Adam, torch.optim.Adam)):
+        kwargs = dict(lr=0.1, momentum=0.9) if ours_cls is xgrad.optim.SGD else dict(lr=0.1)
+        ours = ours_cls([xgrad.zeros(2, requires_grad=True)], **kwargs)
+        theirs = theirs_cls([torch.zeros(2, requires_grad=True)], **kwargs)
+        rows = []
+        for mod, opt in ((S, ours), (torch.optim.lr_scheduler, theirs)):
+            sched = mod.OneCycleLR(opt, max_lr=0.3, total_steps=50, three_phase=three_phase, base_momentum=0.8)
+            key = "momentum" if "momentum" in opt.param_groups[0] else "betas"
+            seen = []
+            for _ in range(50):
+                m = opt.param_groups[0][key]
+                seen.append((opt.param_groups[0]["lr"], m if key == "momentum" else m[0]))
+                opt.step()
+                sched.step()
+            rows.append(np.array(seen))
+        np.testing.assert_allclose(rows[0], rows[1], rtol=1e-12)
+        assert rows[0][:, 1].min() == pytest.approx(0.8) and rows[0][0, 1] == pytest.approx(0.95)
+    # past the last step, as in PyTorch
+    opt = xgrad.optim.SGD([xgrad.zeros(2, requires_grad=True)], lr=0.1, momentum=0.9)
+    sched = S.OneCycleLR(opt, max_lr=0.3, total_steps=3)
+    for _ in range(3):
+        sched.step()
+    with pytest.raises(ValueError, match="OneCycleLR"):
+        sched.step()
+
+
+def test_one_cycle_formula():
+    rates = S.simulate(S.OneCycleLR, 0.0, 100, max_lr=1.0, total_steps=100, pct_start=0.3)
+    assert rates[0] == pytest.approx(1.0 / 25) and rates.max() == pytest.approx(1.0)
+    assert int(np.argmax(rates)) == 29                       # end of phase 1: 0.3 * 100 - 1
+    t = np.arange(30)                                        # phase 1, the cosine from lr/25 to lr
+    np.testing.assert_allclose(rates[:30], 1.0 + (0.04 - 1.0) / 2 * (np.cos(np.pi * t / 29) + 1), rtol=1e-12)
+    assert rates[-1] == pytest.approx(1.0 / 25 / 1e4)
+    with pytest.raises(ValueError, match="total_steps"):
+        S.OneCycleLR(xgrad.optim.lr_scheduler.LearningRates(0.1), max_lr=1.0)
+    with pytest.raises(ValueError, match="neither momentum nor betas"):
+        S.OneCycleLR(xgrad.optim.Adagrad([xgrad.zeros(2, requires_grad=True)]), max_lr=1.0, total_steps=10)
 
 
 @pytest.mark.skipif(torch is None, reason=TORCH_MISSING)
@@ -160,6 +207,7 @@ SIM_STEPS = 60
 # several parameter sets per scheduler; each factory takes what the scheduler acts on (an optimizer
 # or a LearningRates)
 SIMULATED = [
+    ("OneCycleLR", lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=SIM_STEPS)),
     ("LambdaLR", lambda o: S.LambdaLR(o, lambda t: 0.95 ** t)),
     ("LambdaLR-per-group", lambda o: S.LambdaLR(o, [lambda t: 1 / (1 + t), lambda t: 0.5 ** (t // 7)])),
     ("MultiplicativeLR", lambda o: S.MultiplicativeLR(o, lambda t: 0.97)),

@@ -2,7 +2,7 @@
 """Execute the lecture notebooks and build a static gallery of their figures and key numbers.
 
     python3 tools/run_lectures.py [--out lectures-out] [--notebooks notebooks]
-                                  [--quick] [--only PATTERN] [--timeout 1200]
+                                  [--quick] [--only PATTERN] [--threads N] [--timeout 1200]
 
 For every ``<notebooks>/*.ipynb`` (sorted by name) this script
   * executes it with nbclient (kernel ``python3``, working directory = the notebooks folder),
@@ -10,7 +10,8 @@ For every ``<notebooks>/*.ipynb`` (sorted by name) this script
   * saves every PNG output to ``<out>/figures/<stem>-<n>.png`` (n counts from 1 per notebook),
     captioned with a ``# caption: ...`` comment in the producing cell if there is one, else the
     first line of the nearest preceding markdown cell, followed by "(<notebook>, cell N)",
-  * collects key numbers: every output line of the form ``KEY: name = value``,
+  * collects key numbers: every output line of the form ``KEY: name = value``, and comparative
+    claims over seeds: ``CLAIM: name | lecture | ours | holds`` (``xgrad.claims.claim``),
 and writes ``<out>/index.html`` (summary table, then one section per notebook) and
 ``<out>/summary.json``. A failing notebook does not stop the run: its error is shown in the
 gallery, and the script exits with status 1 at the end, naming the failed notebooks.
@@ -34,6 +35,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 KEY_LINE = re.compile(r"^\s*KEY:\s*(?P<name>.+?)\s*=\s*(?P<value>.*?)\s*$")
+# A comparative claim over seeds (xgrad.claims.claim): name | lecture's number | ours | holds or not.
+CLAIM_LINE = re.compile(r"^\s*CLAIM:\s*(?P<name>[^|]+?)\s*\|\s*(?P<lecture>[^|]*?)\s*\|\s*(?P<ours>[^|]*?)"
+                        r"\s*\|\s*(?P<holds>[^|]*?)\s*$")
 CAPTION_COMMENT = re.compile(r"^\s*#\s*caption:\s*(?P<text>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -54,6 +58,7 @@ class Result:
     seconds: float = 0.0
     figures: list[Figure] = field(default_factory=list)
     keys: list[tuple[str, str]] = field(default_factory=list)
+    claims: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, lecture, ours, holds
 
     @property
     def stem(self) -> str:
@@ -132,6 +137,10 @@ def collect(nb, result: Result, out_dir: Path) -> None:
                     m = KEY_LINE.match(line)
                     if m:
                         result.keys.append((m.group("name"), m.group("value")))
+                    c = CLAIM_LINE.match(line)
+                    if c:
+                        result.claims.append((c.group("name"), c.group("lecture"), c.group("ours"),
+                                              c.group("holds")))
             png = output.get("data", {}).get("image/png")
             if png:
                 n += 1
@@ -228,8 +237,21 @@ def render_html(results: list[Result], quick: bool) -> str:
         f'<p class="meta">Generated {e(time.strftime("%Y-%m-%d %H:%M:%S"))}'
         f' &middot; {"quick mode (XGRAD_QUICK=1)" if quick else "full size"}'
         f' &middot; {sum(r.ok for r in results)}/{len(results)} notebooks ran without error</p>',
-        "<h2>Key numbers</h2>",
+        "<h2>Claims</h2>",
     ]
+    claims = [(r, *c) for r in results for c in r.claims]
+    if claims:
+        parts.append("<table><tr><th>notebook</th><th>claim</th><th>lecture</th>"
+                     "<th>ours (mean &plusmn; std, n seeds)</th><th>holds</th></tr>")
+        for r, name, lecture, ours, holds in claims:
+            status = "ok" if holds == "holds" else "failed"
+            parts.append(f'<tr><td><a href="#{e(r.stem)}">{e(r.path.name)}</a></td><td>{e(name)}</td>'
+                         f'<td>{e(lecture)}</td><td class="num">{e(ours)}</td>'
+                         f'<td class="status-{status}">{e(holds)}</td></tr>')
+        parts.append("</table>")
+    else:
+        parts.append("<p>No <code>CLAIM:</code> lines were printed.</p>")
+    parts.append("<h2>Key numbers</h2>")
     rows = [(r, name, value) for r in results for name, value in r.keys]
     if rows:
         parts.append("<table><tr><th>notebook</th><th>name</th><th>value</th></tr>")
@@ -278,6 +300,7 @@ def write_summary(results: list[Result], out_dir: Path) -> None:
         "error": r.summary,
         "figures": [{"file": f.file, "caption": f.caption} for f in r.figures],
         "keys": [{"name": n, "value": v} for n, v in r.keys],
+        "claims": [{"name": n, "lecture": lec, "ours": o, "holds": h} for n, lec, o, h in r.claims],
     } for r in results]
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
@@ -291,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="set XGRAD_QUICK=1 for the kernels")
     parser.add_argument("--only", metavar="PATTERN",
                         help="run only notebooks whose name matches (glob, or substring)")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="run the kernels with N threads (OpenBLAS, OpenMP and xgrad's loops)")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds per cell (default: 1200)")
     args = parser.parse_args(argv)
 
@@ -308,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     # Kernels inherit this environment.
     if args.quick:
         os.environ["XGRAD_QUICK"] = "1"
+    if args.threads:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "XGRAD_NUM_THREADS"):
+            os.environ[name] = str(args.threads)
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # figures as PNG outputs, whatever the caller set
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silence a debugger warning
 

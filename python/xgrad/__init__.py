@@ -30,5 +30,7 @@ from .serialization import load, save  # noqa: E402
 from . import monitor, sanity, viz  # noqa: E402  (viz imports matplotlib only inside its functions)
 from . import train, ensemble  # noqa: E402  (training loop and ensembles use nn/optim/save)
 from . import search  # noqa: E402  (hyperparameter search; dask is imported only for client=)
+from . import claims  # noqa: E402  (comparative claims over seeds: mean ± std, holds or not)
+from . import recipes  # noqa: E402  (lectures' experiments as their own code runs them)
 
 from ._tensor.dtypes import __getattr__  # noqa: E402,F401  (xgrad.bool, xgrad.long, ...: see there)

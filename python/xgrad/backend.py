@@ -1,6 +1,8 @@
 """The compute backend: threads for OpenBLAS and xgrad's parallel loops, and what was compiled in."""
 from __future__ import annotations
 
+import os
+
 from . import _core
 
 
@@ -19,3 +21,18 @@ def blas_info() -> dict:
     """The BLAS kernel and threads in use, and whether xsimd vectorisation is compiled in."""
     return {"corename": _core.blas_corename(), "blas_threads": _core.blas_num_threads(),
             "threads": _core.get_num_threads(), "simd": bool(_core.simd)}
+
+
+def _threads_from_environment() -> None:
+    """``XGRAD_NUM_THREADS=n`` sets both xgrad's loops and OpenBLAS at import (``OPENBLAS_NUM_THREADS``
+    alone sets only OpenBLAS): how ``tools/run_lectures.py --threads n`` runs a notebook with n threads."""
+    value = os.environ.get("XGRAD_NUM_THREADS")
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            raise ValueError(f"XGRAD_NUM_THREADS must be a positive integer, got {value!r}") from None
+        set_num_threads(n)
+
+
+_threads_from_environment()

@@ -1,5 +1,6 @@
 // RMSProp (Tieleman & Hinton 2012, Coursera lecture 6e), PyTorch's form with optional momentum and
-// centring.
+// centring, and the form with eps inside the square root (TensorFlow 1's RMSPropOptimizer, ai-edu
+// chapter 15.3's code).
 #include <tuple>
 
 #include "xgrad/optim/rule.hpp"
@@ -11,15 +12,18 @@ namespace {
 //   dx = g + weight_decay * x;  cache = alpha * cache + (1 - alpha) * dx^2
 //   centered: grad_avg = alpha * grad_avg + (1 - alpha) * dx;  avg = sqrt(cache - grad_avg^2) + eps
 //   else:     avg = sqrt(cache) + eps
+//   eps_inside_sqrt: avg = sqrt(cache - grad_avg^2 + eps), avg = sqrt(cache + eps)
 //   momentum > 0: buf = momentum * buf + dx / avg;  x -= lr * buf
 //   else:         x -= lr * dx / avg
 // State arguments: cache, then grad_avg if Centered, then buf if Momentum.
 template <class T, bool Centered, bool Momentum>
 struct RMSpropStep {
     T lr, alpha, one_minus_alpha, eps, wd, mu;
+    bool eps_inside;
     explicit RMSpropStep(const Hyper& h)
         : lr(T(h.number("lr"))), alpha(T(h.number("alpha"))), one_minus_alpha(T(1 - h.number("alpha"))),
-          eps(T(h.number("eps"))), wd(T(h.number("weight_decay"))), mu(T(h.number("momentum"))) {}
+          eps(T(h.number("eps"))), wd(T(h.number("weight_decay"))), mu(T(h.number("momentum"))),
+          eps_inside(h.flag("eps_inside_sqrt")) {}
     template <class... S>
     void operator()(T& p, T g, T& sq, S&... rest) const {
         static_assert(sizeof...(S) == int(Centered) + int(Momentum), "RMSpropStep: wrong number of states");
@@ -30,9 +34,9 @@ struct RMSpropStep {
         if constexpr (Centered) {
             T& ga = std::get<0>(state);
             ga = Lerp<T>(one_minus_alpha)(ga, g);
-            avg = std::sqrt(std::fma(-ga, ga, sq)) + eps;
+            avg = eps_inside ? std::sqrt(std::fma(-ga, ga, sq) + eps) : std::sqrt(std::fma(-ga, ga, sq)) + eps;
         } else {
-            avg = std::sqrt(sq) + eps;
+            avg = eps_inside ? std::sqrt(sq + eps) : std::sqrt(sq) + eps;
         }
         if constexpr (Momentum) {
             T& buf = std::get<Centered ? 1 : 0>(state);
@@ -68,6 +72,7 @@ XGRAD_REGISTER_RULE(RMSprop, rule("rmsprop", "RMSprop")
                                  .number("weight_decay", 0.0, at_least(0))
                                  .number("momentum", 0.0, at_least(0))
                                  .flag("centered", false)
+                                 .flag("eps_inside_sqrt", false)
                                  .state("square_avg")
                                  .state("grad_avg")
                                  .state("momentum_buffer"));

@@ -9,7 +9,7 @@ from .loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset, de
 from .preprocessing import (
     PCA, MeanSubtraction, MinMaxScaler, NotFittedError, PCAWhitening, Standardize, ZCAWhitening,
 )
-from . import augment
+from . import ai_edu, augment
 from .augment import (
     ColorJitter, Compose, Cutout, RandomAffine, RandomCrop, RandomHorizontalFlip, RandomRotation, RandomTranslate, mixup,
 )
@@ -20,6 +20,6 @@ __all__ = [
     "MNIST_CLASSES", "FASHION_MNIST_CLASSES", "CIFAR10_CLASSES", "read_idx", "parse_idx",
     "DataLoader", "Dataset", "TensorDataset", "ArrayDataset", "Subset", "random_split", "default_collate",
     "MeanSubtraction", "Standardize", "MinMaxScaler", "PCA", "PCAWhitening", "ZCAWhitening", "NotFittedError",
-    "augment", "RandomHorizontalFlip", "RandomCrop", "RandomTranslate", "RandomRotation", "RandomAffine",
+    "ai_edu", "augment", "RandomHorizontalFlip", "RandomCrop", "RandomTranslate", "RandomRotation", "RandomAffine",
     "ColorJitter", "Cutout", "Compose", "mixup",
 ]

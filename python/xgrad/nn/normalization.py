@@ -71,14 +71,41 @@ class _NormBase(Module):
 
 class _BatchNorm(_NormBase):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = None):
+                 track_running_stats: bool = True, dtype: Any = None, running_stats: str = "pytorch"):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
+        if running_stats not in ("pytorch", "ai-edu"):
+            raise ValueError(f"{type(self).__name__}: running_stats must be 'pytorch' or 'ai-edu', got {running_stats!r}")
+        if running_stats == "ai-edu" and self.momentum is None:
+            raise ValueError(f"{type(self).__name__}: running_stats='ai-edu' needs a momentum (not None)")
+        self.running_stats = running_stats
+        self.reset_running_stats()
+
+    def reset_running_stats(self) -> None:
+        super().reset_running_stats()
+        if self.track_running_stats and getattr(self, "running_stats", "pytorch") == "ai-edu":
+            self.running_var.numpy()[...] = 0   # the course's np.zeros
 
     def forward(self, x: Tensor) -> Tensor:
         self._check_input(x)
         use_batch_stats = self.training or not self.track_running_stats
+        if self.running_stats == "ai-edu" and self.training and self.track_running_stats:
+            return self._forward_ai_edu(x)
         return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
                             self._momentum(), self.eps)
+
+    def _forward_ai_edu(self, x: Tensor) -> Tensor:
+        """Training step with the course's running statistics (see the class docstring)."""
+        import numpy as np
+
+        m = self._momentum()
+        out = F.batch_norm(x, None, None, self.weight, self.bias, True, m, self.eps)
+        xn = x.detach().numpy().astype(np.float64)
+        axes = (0,) + tuple(range(2, xn.ndim))
+        mean, var = xn.mean(axis=axes), xn.var(axis=axes) + self.eps   # biased variance + eps
+        rm, rv = self.running_mean.numpy(), self.running_var.numpy()
+        rm[...] = (1 - m) * rm + m * mean
+        rv[...] = (1 - m) * rv + m * var
+        return out
 
 
 class BatchNorm1d(_BatchNorm):
@@ -88,7 +115,13 @@ class BatchNorm1d(_BatchNorm):
     Training: mu, var over the batch (and L); running_mean/var updated as
     ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased variance; momentum=None
     is a cumulative average). Evaluation (``model.eval()``): the running statistics are used.
-    gamma (``weight``) starts at 1, beta (``bias``) at 0."""
+    gamma (``weight``) starts at 1, beta (``bias``) at 0.
+
+    ``running_stats="ai-edu"``: the running statistics as ai-edu's code (chapter 15.6) keeps them:
+    they start at 0 (mean and variance) and the variance kept is the biased batch variance plus
+    eps, ``running_var = (1 - momentum) * running_var + momentum * (var_biased + eps)``, so
+    evaluation divides by ``sqrt(running_var + eps)`` (eps twice), as the course's does.
+    The course's momentum 0.9 on the old value is ``momentum=0.1`` here."""
     _expected_dims = (2, 3)
     _layout = "(N, C) or (N, C, L)"
 

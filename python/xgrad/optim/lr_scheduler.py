@@ -30,7 +30,7 @@ from .optimizer import Optimizer
 __all__ = [
     "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
     "ExponentialLR", "SequentialLR", "PolynomialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "InverseTimeLR",
-    "LearningRates", "simulate",
+    "OneCycleLR", "LearningRates", "simulate",
 ]
 
 
@@ -509,6 +509,124 @@ class ReduceLROnPlateau(LRScheduler):
 
 #: The metric ``simulate`` feeds ``ReduceLROnPlateau`` when given none: a constant, i.e. a plateau.
 _PLATEAU_METRIC = 1.0
+
+
+class OneCycleLR(LRScheduler):
+    r"""The 1cycle policy (Smith & Topin 2018; PyTorch's class and semantics), stepped once per
+    *batch*: the rate rises from ``max_lr / div_factor`` to ``max_lr`` over the first
+    ``pct_start`` of ``total_steps``, then anneals to ``max_lr / (div_factor * final_div_factor)``;
+    the momentum (SGD's ``momentum``, Adam's ``beta1``) moves the opposite way, from
+    ``max_momentum`` down to ``base_momentum`` and back. With ``pct = (t - t0) / (t1 - t0)`` the
+    fraction of the current phase::
+
+        cos:     x(t) = x_end + (x_start - x_end) * (1 + cos(pi * pct)) / 2
+        linear:  x(t) = x_start + (x_end - x_start) * pct
+
+    Phases (t counts ``step()`` calls from 0): two, ``[0, pct_start*T - 1]`` and ``[.., T - 1]``;
+    with ``three_phase=True`` the rate first comes back down to its start symmetrically, then
+    anneals to the minimum. ``max_lr`` (and the momenta) may be one value per group.
+    ``total_steps`` or ``epochs`` and ``steps_per_epoch``. On a ``LearningRates`` (``simulate``),
+    which has no momentum, only the rate is scheduled."""
+
+    def __init__(self, optimizer: Target, max_lr: Union[float, Sequence[float]], total_steps: Optional[int] = None,
+                 epochs: Optional[int] = None, steps_per_epoch: Optional[int] = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: Union[float, Sequence[float]] = 0.85,
+                 max_momentum: Union[float, Sequence[float]] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False, last_epoch: int = -1):
+        _check_target("OneCycleLR", optimizer)
+        if total_steps is not None:
+            if isinstance(total_steps, bool) or not isinstance(total_steps, (int, np.integer)) or total_steps <= 0:
+                raise ValueError(f"OneCycleLR: expected a positive integer total_steps, got {total_steps!r}")
+            self.total_steps = int(total_steps)
+        elif epochs is not None and steps_per_epoch is not None:
+            for name, v in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+                if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
+                    raise ValueError(f"OneCycleLR: expected a positive integer {name}, got {v!r}")
+            self.total_steps = int(epochs) * int(steps_per_epoch)
+        else:
+            raise ValueError("OneCycleLR: you must define either total_steps OR (epochs AND steps_per_epoch)")
+        if not 0 <= pct_start <= 1 or isinstance(pct_start, bool):
+            raise ValueError(f"OneCycleLR: expected a float between 0 and 1 for pct_start, got {pct_start!r}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        T = float(self.total_steps)
+        if three_phase:
+            self._phases = [
+                dict(end_step=float(pct_start * T) - 1, start_lr="initial_lr", end_lr="max_lr",
+                     start_momentum="max_momentum", end_momentum="base_momentum"),
+                dict(end_step=float(2 * pct_start * T) - 2, start_lr="max_lr", end_lr="initial_lr",
+                     start_momentum="base_momentum", end_momentum="max_momentum"),
+                dict(end_step=T - 1, start_lr="initial_lr", end_lr="min_lr",
+                     start_momentum="max_momentum", end_momentum="max_momentum"),
+            ]
+        else:
+            self._phases = [
+                dict(end_step=float(pct_start * T) - 1, start_lr="initial_lr", end_lr="max_lr",
+                     start_momentum="max_momentum", end_momentum="base_momentum"),
+                dict(end_step=T - 1, start_lr="max_lr", end_lr="min_lr",
+                     start_momentum="base_momentum", end_momentum="max_momentum"),
+            ]
+        self.anneal_strategy = anneal_strategy
+        groups = optimizer.param_groups
+
+        def per_group(name: str, value: Any) -> List[float]:
+            values = list(value) if _per_group(value) else [value] * len(groups)
+            if len(values) != len(groups):
+                raise ValueError(f"OneCycleLR: expected {len(groups)} values for {name}, got {len(values)}")
+            return [float(v) for v in values]
+
+        if last_epoch == -1:
+            for lr, group in zip(per_group("max_lr", max_lr), groups):
+                group["initial_lr"] = lr / div_factor
+                group["max_lr"] = lr
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        # momentum: SGD's "momentum" or Adam's "betas"[0]; a LearningRates has neither
+        self.cycle_momentum = cycle_momentum and isinstance(optimizer, Optimizer)
+        if self.cycle_momentum:
+            first = groups[0]
+            if "momentum" not in first and "betas" not in first:
+                raise ValueError(f"OneCycleLR: optimizer {type(optimizer).__name__} has neither momentum nor betas; "
+                                 f"pass cycle_momentum=False")
+            self._use_beta1 = "betas" in first
+            for m_base, m_max, group in zip(per_group("base_momentum", base_momentum),
+                                            per_group("max_momentum", max_momentum), groups):
+                if last_epoch == -1:
+                    self._set_momentum(group, m_max)
+                    group["max_momentum"] = m_max
+                    group["base_momentum"] = m_base
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group: Dict[str, Any], value: float) -> None:
+        if self._use_beta1:
+            group["betas"] = (value, *tuple(group["betas"])[1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self) -> List[float]:
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR: tried to step {step} times; the total number of steps is {self.total_steps}")
+        lrs = []
+        for group in self.optimizer.param_groups:
+            start_step = 0.0
+            for i, phase in enumerate(self._phases):
+                end_step = phase["end_step"]
+                if step <= end_step or i == len(self._phases) - 1:
+                    pct = (step - start_step) / (end_step - start_step)
+                    lr = self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[phase["start_momentum"]],
+                                                               group[phase["end_momentum"]], pct))
+                    break
+                start_step = phase["end_step"]
+            lrs.append(lr)
+        return lrs
 
 
 def simulate(schedule: Any, base_lr: Union[float, Sequence[float]], steps: int,

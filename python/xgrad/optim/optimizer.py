@@ -249,6 +249,7 @@ class RuleOptimizer(Optimizer):
             params = [p for p in group["params"] if p.grad is not None]
             if not params:
                 continue
+            _scale_gradients(group, params, type(self).__name__)
             states = [self.state.setdefault(p, {}) for p in params]
             keys = self._state_keys
             changed = _core.optimizer_step(self._rule, params, [{k: v for k, v in st.items() if k in keys}
@@ -256,6 +257,23 @@ class RuleOptimizer(Optimizer):
             for st, entries in zip(states, changed):  # the step count, scalars, buffers just created
                 st.update(entries)
         return loss
+
+
+def _scale_gradients(group: Dict[str, Any], params: List[Tensor], optimizer: str) -> None:
+    """A group's ``grad_scale`` (a number, or a function of no argument called at every step):
+    ``grad <- grad_scale * grad`` in place before the update. ``grad_scale=lambda: batch_size``
+    turns the gradient of a mean loss into the gradient of the batch *sum*, as ai-edu's code gives
+    its BatchNorm's gamma and beta (``d_gamma = sum_i dz_i * x_hat_i``, no ``1/m``)."""
+    scale = group.get("grad_scale")
+    if scale is None:
+        return
+    value = scale() if callable(scale) else scale
+    value = _number(value, optimizer, "grad_scale")
+    if value == 1.0:
+        return
+    for p in params:
+        grad = p.grad.numpy()
+        grad *= value   # the gradient's own memory: the update below reads p.grad
 
 
 def _number(value: Any, optimizer: str, name: str) -> float:

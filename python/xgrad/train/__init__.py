@@ -8,5 +8,6 @@ from .callback import Callback
 from .stopping import EarlyStopping, TerminateOnNaN
 from .history import History
 from .trainer import Trainer, fit, predict
+from .lr_finder import LRFinderResult, lr_finder
 
-__all__ = ["Callback", "EarlyStopping", "History", "TerminateOnNaN", "Trainer", "fit", "predict"]
+__all__ = ["Callback", "EarlyStopping", "History", "TerminateOnNaN", "Trainer", "fit", "predict", "lr_finder", "LRFinderResult"]
