@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterator, Optional, Tuple, Union
 import numpy as np
 
 import xgrad
+from .. import _checks as check
 
 __all__ = ["TensorDataset", "ArrayDataset", "DataLoader"]
 
@@ -90,8 +91,9 @@ class DataLoader:
 
     def __init__(self, data: Any, batch_size: int = 64, shuffle: bool = False, drop_last: bool = False,
                  transform: Optional[Callable[[np.ndarray], Any]] = None) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = check.positive_int(batch_size, "batch_size", "DataLoader")
+        shuffle = check.flag(shuffle, "shuffle", "DataLoader")
+        drop_last = check.flag(drop_last, "drop_last", "DataLoader")
         if transform is not None and not callable(transform):
             raise TypeError(f"DataLoader: transform must be callable, got {type(transform).__name__}")
         self._single = False

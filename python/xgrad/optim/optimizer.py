@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import numbers
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._signature import declared_init, keyword
 from .._tensor import Tensor
@@ -28,24 +28,45 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: Dict[Tensor, Dict[str, Any]] = {}
         self.param_groups: List[Dict[str, Any]] = []
-        groups = list(params)
+        name = type(self).__name__
+        groups = _param_list(params, name, "params")
         if not groups:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        if not isinstance(groups[0], dict):
+            raise ValueError(f"{name}: got an empty parameter list")
+        dicts = [isinstance(g, dict) for g in groups]
+        if any(dicts) and not all(dicts):
+            raise TypeError(f"{name}: params must be all tensors or all parameter-group dicts, got a mix "
+                            f"(element {dicts.index(not dicts[0])} is a {type(groups[dicts.index(not dicts[0])]).__name__})")
+        if not dicts[0]:
             groups = [{"params": groups}]
         for g in groups:
             self.add_param_group(g)
 
     def add_param_group(self, group: Dict[str, Any]) -> None:
         """Add parameters with their own hyper-parameters (missing ones take the defaults)."""
+        name = type(self).__name__
+        if not isinstance(group, dict):
+            raise check.type_error(name, "a parameter group", "a dict with 'params'", group)
         group = dict(group)
+        if "params" not in group:
+            raise ValueError(f"{name}: a parameter group must have a 'params' entry, got keys {sorted(map(str, group))}")
+        # PyTorch keeps unknown keys silently; a misspelt hyper-parameter ({"params": ..,
+        # "learning_rate": 0.1}) would then be ignored, so only the known ones are taken.
+        unknown = sorted(str(k) for k in group if k != "params" and k not in self.defaults and k not in _GROUP_EXTRA_KEYS)
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {', '.join(map(repr, unknown))} in a parameter group "
+                             f"(known: params, {', '.join(self.defaults)})")
         params = group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
+        params = [params] if isinstance(params, Tensor) else _param_list(params, name, "a parameter group's params")
+        if not params:
+            raise ValueError(f"{name}: a parameter group has an empty 'params' list")
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
-                raise TypeError(f"{type(self).__name__}: parameter {i} is a {type(p).__name__}, not a Tensor")
+                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}, not a Tensor")
+            if p.dtype not in (_core.dtype.float32, _core.dtype.float64):
+                raise TypeError(f"{name}: parameter {i} is a {p.dtype} tensor; only floating-point tensors can be "
+                                f"optimized")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__}: parameter {i} is not a leaf tensor (optimize leaves)")
+                raise ValueError(f"{name}: parameter {i} is not a leaf tensor (optimize leaves)")
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params):
             raise ValueError(f"{type(self).__name__}: some parameters appear in more than one parameter group")
@@ -200,17 +221,11 @@ class RuleOptimizer(Optimizer):
             if kind == "number":
                 out[key] = _number(value, name, key)
             elif kind == "flag":
-                if not isinstance(value, (bool, np.bool_)):
-                    raise TypeError(f"{name}: {key} must be True or False, got {value!r}")
-                out[key] = bool(value)
+                out[key] = check.flag(value, key, name)
             elif kind == "choice":
-                if not isinstance(value, str):
-                    raise TypeError(f"{name}: {key} must be one of {h['choices']}, got {value!r}")
-                out[key] = value
+                out[key] = check.choice(value, key, name, h["choices"]) if h["choices"] else value
             else:
-                if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-                    raise TypeError(f"{name}: {key} must be a pair of numbers, got {value!r}")
-                out[key] = (_number(value[0], name, f"{key}[0]"), _number(value[1], name, f"{key}[1]"))
+                out[key] = check.pair_of_numbers(value, key, name)
         return out
 
     def _group_hyper(self, group: Dict[str, Any]) -> Any:
@@ -258,10 +273,23 @@ class RuleOptimizer(Optimizer):
         return loss
 
 
+#: Keys a parameter group may hold besides ``params`` and the hyper-parameters: what schedulers
+#: write (``initial_lr``) and a label users give a group (PyTorch's ``name``).
+_GROUP_EXTRA_KEYS = frozenset({"initial_lr", "name"})
+
+
+def _param_list(params: Any, optimizer: str, what: str) -> List[Any]:
+    """``params`` as a list: an iterable of tensors or of group dicts (not one tensor, a dict, a
+    string or a number). A lone tensor given as ``params`` would iterate over its rows."""
+    expected = "an iterable of Tensors or of parameter-group dicts"
+    if isinstance(params, (Tensor, dict, str, bytes)) or not hasattr(params, "__iter__"):
+        raise check.type_error(optimizer, what, expected, params)
+    return list(params)
+
+
 def _number(value: Any, optimizer: str, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{optimizer}: {name} must be a number, got {value!r}")
-    return float(value)
+    """A finite number (an infinite or NaN rate, decay or beta only ever yields NaN parameters)."""
+    return check.number(value, name, optimizer)
 
 
 def _constructor(cls: type) -> Callable[..., None]:
