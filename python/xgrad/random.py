@@ -26,7 +26,9 @@ def get_rng_state() -> bytes:
 
 def set_rng_state(state: bytes) -> None:
     """Restore a state returned by ``get_rng_state``."""
-    _core.set_rng_state(state)
+    if not isinstance(state, (bytes, bytearray)):
+        raise check.type_error("set_rng_state", "state", "the bytes returned by get_rng_state()", state)
+    _core.set_rng_state(bytes(state))
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

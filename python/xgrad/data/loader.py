@@ -15,7 +15,7 @@ __all__ = ["TensorDataset", "ArrayDataset", "DataLoader"]
 def _as_array(a: Any, where: str, i: int) -> np.ndarray:
     if isinstance(a, xgrad.Tensor):
         return a.detach().numpy()
-    if isinstance(a, np.ndarray):
+    if isinstance(a, np.ndarray) and a.dtype != object:
         return a
     try:
         arr = np.asarray(a)

@@ -3,6 +3,7 @@ Python-defined modules and the built-in layers mix freely."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -75,6 +76,14 @@ class Module:
             if name in self._parameters and value is None:
                 self._parameters[name] = None  # e.g. `self.bias = None` keeps declaring no bias
                 return
+            # as PyTorch: `model.weight = 5` would silently drop the parameter from
+            # parameters(), the optimizer and the state dict
+            if name in self._parameters:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as parameter '{name}' "
+                                f"(an nn.Parameter or None expected)")
+            if name in self._modules and value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as child module "
+                                f"'{name}' (an nn.Module or None expected)")
             self._parameters.pop(name, None)
             self._modules.pop(name, None)
             object.__setattr__(self, name, value)
@@ -213,6 +222,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient (to None by default, as PyTorch does)."""
+        set_to_none = check.flag(set_to_none, "set_to_none", f"{type(self).__name__}.zero_grad")
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
@@ -220,12 +230,14 @@ class Module:
                 p.grad.zero_()
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        requires_grad = check.flag(requires_grad, "requires_grad", f"{type(self).__name__}.requires_grad_")
         for p in self.parameters():
             p.requires_grad = requires_grad
         return self
 
     def apply(self, fn: Callable[["Module"], None]) -> "Module":
         """Call ``fn`` on every sub-module (children first) and on self, e.g. for initialisation."""
+        check.function(fn, "fn", f"{type(self).__name__}.apply")
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -269,12 +281,20 @@ class Module:
 
             ["0.weight: shape (32, 8) in the state, (16, 8) in the model", "2.bias: missing from the state"]
         """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise check.type_error(owner, "state_dict", "a mapping of names to arrays (Module.state_dict())",
+                                   state_dict)
+        strict = check.flag(strict, "strict", owner)
         own = self._state_tensors()
         problems = []
         for k, target in own.items():
             if k not in state_dict:
                 continue
             value = state_dict[k]
+            if not isinstance(value, (Tensor, np.ndarray, np.generic, int, float)) or isinstance(value, bool):
+                raise TypeError(f"{owner}: entry {k!r} must be an array or Tensor, got {check.show(value)} "
+                                f"({type(value).__name__})")
             array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if tuple(array.shape) != tuple(target.shape):
                 problems.append(f"{k}: shape {tuple(array.shape)} in {source}, {tuple(target.shape)} in the model")

@@ -100,6 +100,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (to None by default, as PyTorch does)."""
+        set_to_none = check.flag(set_to_none, "set_to_none", f"{type(self).__name__}.zero_grad")
         for g in self.param_groups:
             for p in g["params"]:
                 if set_to_none:

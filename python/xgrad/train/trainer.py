@@ -490,6 +490,11 @@ def predict(model: Module, x_or_loader: Any, batch_size: int = 512) -> np.ndarra
     outs = []
     try:
         with no_grad():
+            if isinstance(x_or_loader, (np.generic, int, float)):
+                raise ValueError("predict: got a 0-d input, expected a batch of shape (N, ...)")
+            if not isinstance(x_or_loader, (np.ndarray, Tensor)) and not hasattr(x_or_loader, "__iter__"):
+                raise check.type_error("predict", "x_or_loader", "an array, a Tensor or a loader of batches",
+                                       x_or_loader)
             if isinstance(x_or_loader, (np.ndarray, Tensor)):
                 x = x_or_loader
                 if len(x.shape) == 0:
