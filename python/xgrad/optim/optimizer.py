@@ -136,7 +136,19 @@ class Optimizer:
         """Restore what ``state_dict()`` saved; checks group sizes and state shapes first."""
         from .._tensor import tensor  # local: avoid an import cycle at package import
 
-        groups = state_dict["param_groups"]
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise check.type_error(owner, "state_dict", "a dict with 'state' and 'param_groups' (from state_dict())",
+                                   state_dict)
+        if not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(f"{owner}: the state dict lacks "
+                             f"{' and '.join(repr(k) for k in ('state', 'param_groups') if k not in state_dict)} "
+                             f"(keys: {sorted(map(str, state_dict))})")
+        groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, dict) and "params" in g for g in groups):
+            raise check.type_error(owner, "param_groups", "a list of dicts with 'params'", groups)
+        if not isinstance(saved_state, dict) or not all(isinstance(v, dict) for v in saved_state.values()):
+            raise check.type_error(owner, "state", "a dict of per-parameter dicts", saved_state)
         if len(groups) != len(self.param_groups):
             raise ValueError(f"{type(self).__name__}.load_state_dict: the state has {len(groups)} parameter groups, "
                              f"the optimizer {len(self.param_groups)}")
@@ -147,11 +159,32 @@ class Optimizer:
                                  f"parameters in the state, {len(own['params'])} in the optimizer")
             for idx, p in zip(saved["params"], own["params"]):
                 by_index[idx] = p
+        # the hyper-parameters as they will be: checked now, so a failed load changes nothing
+        loaded_groups = []
+        for saved, own in zip(groups, self.param_groups):
+            merged = dict(own)
+            merged.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})
+            merged["params"] = own["params"]
+            unknown = sorted(str(k) for k in merged
+                             if k != "params" and k not in self.defaults and k not in _GROUP_EXTRA_KEYS)
+            if unknown:
+                raise ValueError(f"{owner}: unknown key(s) {', '.join(map(repr, unknown))} in a saved parameter group "
+                                 f"(known: params, {', '.join(self.defaults)})")
+            self._check_group(merged)
+            loaded_groups.append(merged)
         new_state: Dict[Tensor, Dict[str, Any]] = {}
-        for idx, entries in state_dict["state"].items():
+        for idx, entries in saved_state.items():
+            if not check.is_integer(idx) and not (isinstance(idx, str) and idx.isdigit()):
+                raise check.type_error(owner, "a state key", "a parameter's position (an integer)", idx)
+            if int(idx) not in by_index:
+                raise ValueError(f"{owner}: the state has an entry for parameter {int(idx)}, but the optimizer has "
+                                 f"{len(by_index)} parameters")
             p = by_index[int(idx)]
             restored = {}
             for k, v in entries.items():
+                if k == "step" and not check.is_number(v) and not (isinstance(v, np.ndarray) and v.ndim == 0
+                                                                   and v.dtype.kind in "iuf"):
+                    raise check.type_error(owner, f"state 'step' of parameter {int(idx)}", "a step count", v)
                 if isinstance(v, np.ndarray) and k not in self._array_state_keys:
                     if v.shape != tuple(p.shape):
                         raise ValueError(f"{type(self).__name__}.load_state_dict: state '{k}' of parameter {idx} "
@@ -161,10 +194,8 @@ class Optimizer:
                     restored[k] = copy.deepcopy(v)
             new_state[p] = restored
         self.state = new_state
-        for saved, own in zip(groups, self.param_groups):
-            for k, v in saved.items():
-                if k != "params":
-                    own[k] = copy.deepcopy(v)
+        for merged, own in zip(loaded_groups, self.param_groups):
+            own.update(merged)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
