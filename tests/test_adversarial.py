@@ -920,6 +920,30 @@ DATA = [
          r"PCAWhitening: a float n_components is a fraction of variance in \(0, 1\), got 1.0"),
     Case("PCA-components-above-features", "xgrad.data.PCA(n_components=5).fit(np.ones((4, 3)))", V,
          r"PCA.fit: n_components must be an integer in \[1, 3\]"),
+    Case("RandomRotation-str", "A.RandomRotation('x')", T_, r"RandomRotation: degrees must be a number, got 'x'"),
+    Case("RandomRotation-reversed", "A.RandomRotation((10, 5))", V, r"RandomRotation: degrees range must have "
+         r"min <= max, got \(10, 5\)"),
+    Case("ColorJitter-negative", "A.ColorJitter(brightness=-1)", V, r"ColorJitter: brightness must be >= 0"),
+    Case("RandomAffine-scale-zero", "A.RandomAffine(scale=(0, 1))", V, r"RandomAffine: scale must satisfy 0 < min <= max"),
+    Case("RandomAffine-translate", "A.RandomAffine(translate=(2, 0))", V, r"RandomAffine: translate fractions must be "
+         r"in \[0, 1\]"),
+    Case("RandomCrop-int-images", "A.RandomCrop(4)(np.zeros((2, 1, 8, 8), np.int64))", T_, r"RandomCrop: expected a "
+         "float32 or float64 batch, got dtype int64"),
+    Case("flip-str", "A.RandomHorizontalFlip()('x')", T_, r"RandomHorizontalFlip: expected a NumPy array or an "
+         "xgrad.Tensor, got str"),
+    Case("mixup-label-count", "A.mixup(np.zeros((2, 3), np.float32), np.array([0, 1, 2]))", V,
+         r"mixup: y must have one label per sample \(2,\), got shape \(3,\)"),
+    Case("load_mnist-root-int", "xgrad.data.load_mnist(root=5)", T_, r"xgrad.data: root must be None or a folder path"),
+    Case("load_mnist-download-str", "xgrad.data.load_mnist(download='no')", T_, r"load_mnist: download must be True or "
+         "False, got 'no'"),
+    Case("load_cifar10-download-int", "xgrad.data.load_cifar10(download=0)", T_, r"load_cifar10: download must be "
+         "True or False, got 0"),
+    Case("read_idx-int", "xgrad.data.read_idx(5)", T_, r"read_idx: path must be a str or os.PathLike, got 5"),
+    Case("read_idx-folder", "xgrad.data.read_idx(tmp)", IsADirectoryError, r"read_idx: cannot read .*: Is a directory"),
+    Case("read_idx-missing", "xgrad.data.read_idx(tmp / 'no-such')", FileNotFoundError, r"read_idx: cannot read "
+         ".*no-such"),
+    Case("parse_idx-garbage", "xgrad.data.parse_idx(b'garbage')", V, r"read_idx: <bytes> does not start with an IDX "
+         "magic number"),
     Case("randperm-negative", "xgrad.randperm(-1)", V, r"randperm: n must be an integer >= 0, got -1",
          "torch.randperm(-1)"),
     Case("randperm-float", "xgrad.randperm(2.5)", T_, r"randperm: n must be an integer >= 0, got 2.5",
@@ -1131,6 +1155,8 @@ for line in sys.stdin:
     except BaseException as e:  # noqa: BLE001 - reported to the parent, which judges it
         result = {"id": case_id, "raised": type(e).__module__ + "." + type(e).__qualname__, "message": str(e)}
     print(json.dumps(result), flush=True)
+import shutil
+shutil.rmtree(tmp, ignore_errors=True)
 print(json.dumps({"done": True}), flush=True)
 '''
 
