@@ -533,6 +533,22 @@ NN = [
     Case("assign-int-to-submodule", "m = nn.Sequential(nn.Linear(3, 2)); m.fc = nn.Linear(2, 2); m.fc = 3", T_,
          r"Sequential: cannot assign int as child module 'fc'",
          "m = torch.nn.Sequential(torch.nn.Linear(3, 2)); m.fc = torch.nn.Linear(2, 2); m.fc = 3", (TypeError,)),
+    Case("Sequential-index", "nn.Sequential(nn.Linear(2, 2))[5]", I, r"Sequential: index 5 is out of range for 1 modules",
+         "torch.nn.Sequential(torch.nn.Linear(2, 2))[5]", (IndexError,)),
+    Case("Sequential-index-str", "nn.Sequential(nn.Linear(2, 2))['a']", T_, r"Sequential: indices must be integers or "
+         "slices, got 'a'"),
+    Case("ModuleList-index", "nn.ModuleList([nn.Linear(2, 2)])[-3]", I, r"ModuleList: index -3 is out of range for 1 "
+         "modules", "torch.nn.ModuleList([torch.nn.Linear(2, 2)])[-3]", (IndexError,)),
+    Case("forward-hook-int", "nn.Linear(2, 2).register_forward_hook(3)", T_, r"Linear.register_forward_hook: hook must "
+         r"be callable, got 3 \(int\)"),
+    Case("forward-pre-hook-str", "nn.Linear(2, 2).register_forward_pre_hook('h')", T_,
+         r"Linear.register_forward_pre_hook: hook must be callable, got 'h'"),
+    Case("Softplus-beta-zero", "nn.Softplus(beta=0)(t(2))", V, r"softplus: beta must be nonzero"),
+    Case("add_module-dotted", "nn.Linear(2, 2).add_module('a.b', nn.ReLU())", V, r"add_module: name must be a non-empty "
+         "string without '.', got 'a.b'", "torch.nn.Linear(2, 2).add_module('a.b', torch.nn.ReLU())", (KeyError,)),
+    Case("register_parameter-tensor", "nn.Linear(2, 2).register_parameter('p', t(2))", T_,
+         r"register_parameter: 'p' must be a Parameter or None, got Tensor",
+         "torch.nn.Linear(2, 2).register_parameter('p', T(2))", (TypeError,)),
     Case("register_buffer-int", "nn.Linear(3, 2).register_buffer('b', 5)", T_,
          r"register_buffer: 'b' must be a Tensor or None, got int",
          "torch.nn.Linear(3, 2).register_buffer('b', 5)", (TypeError,)),

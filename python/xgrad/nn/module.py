@@ -143,12 +143,14 @@ class Module:
     def register_forward_hook(self, hook: Callable[["Module", tuple, Any], Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward (the activation monitors use
         this); a non-None return value replaces the output."""
+        check.function(hook, "hook", f"{type(self).__name__}.register_forward_hook")
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
         return handle
 
     def register_forward_pre_hook(self, hook: Callable[["Module", tuple], Any]) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward."""
+        check.function(hook, "hook", f"{type(self).__name__}.register_forward_pre_hook")
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
         return handle
@@ -372,7 +374,7 @@ class Sequential(Module):
         items = list(self._modules.values())
         if isinstance(i, slice):
             return Sequential(*items[i])
-        return items[i]
+        return items[_module_index(i, len(items), "Sequential")]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -405,10 +407,22 @@ class ModuleList(Module):
         return self
 
     def __getitem__(self, i: int) -> Module:
-        return list(self._modules.values())[i]
+        items = list(self._modules.values())
+        if isinstance(i, slice):
+            return ModuleList(items[i])
+        return items[_module_index(i, len(items), "ModuleList")]
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+
+def _module_index(i: Any, n: int, owner: str) -> int:
+    """An index into a container of ``n`` modules (negative from the end), as PyTorch's."""
+    if not check.is_integer(i):
+        raise TypeError(f"{owner}: indices must be integers or slices, got {check.show(i)} ({type(i).__name__})")
+    if not -n <= int(i) < n:
+        raise IndexError(f"{owner}: index {int(i)} is out of range for {n} modules")
+    return int(i)
