@@ -414,6 +414,23 @@ NN = [
          "torch.nn.functional.max_pool2d(T(1, 1, 4, 4), 2, padding=2)"),
     Case("avg_pool2d-padding-too-large", "F.avg_pool2d(t(1, 1, 4, 4), 2, padding=2)", V,
          r"avg_pool2d: padding 2 must be at most half", "torch.nn.functional.avg_pool2d(T(1, 1, 4, 4), 2, padding=2)"),
+    Case("adaptive_avg_pool2d-huge-output", "F.adaptive_avg_pool2d(t(1, 1, 4, 4), 2**40)", V,  # was SIGSEGV
+         r"adaptive_avg_pool2d: output_size \(1099511627776, 1099511627776\) .* more elements than int64",
+         "torch.nn.functional.adaptive_avg_pool2d(T(1, 1, 4, 4), 2**40)", (RuntimeError, MemoryError)),
+    Case("adaptive_avg_pool2d-tall-output", "F.adaptive_avg_pool2d(t(1, 1, 4, 4), (2**62, 1))", V,
+         r"adaptive_avg_pool2d: output_size \(4611686018427387904, 1\)"),
+    Case("conv2d-dilation-overflow", "F.conv2d(t(1, 1, 3, 3), t(1, 1, 3, 3), dilation=2**62)", V,
+         r"conv2d: padding \(0, 0\) and dilation \(4611686018427387904, .* beyond int64"),  # PyTorch returns a tensor
+    Case("conv2d-padding-overflow", "F.conv2d(t(1, 1, 3, 3), t(1, 1, 3, 3), padding=2**62)", V,
+         r"conv2d: padding \(4611686018427387904, 4611686018427387904\) .* beyond int64",
+         "torch.nn.functional.conv2d(T(1, 1, 3, 3), T(1, 1, 3, 3), padding=2**62)"),
+    Case("max_pool2d-padding-overflow", "F.max_pool2d(t(1, 1, 3, 3), 2**63 - 1, padding=2**62 - 1)", V,
+         r"max_pool2d: kernel_size 9223372036854775807, padding 4611686018427387903 .* beyond int64",
+         "torch.nn.functional.max_pool2d(T(1, 1, 3, 3), 2**63 - 1, padding=2**62 - 1)"),
+    Case("avg_pool2d-dilated-window-too-large", "F.max_pool2d(t(1, 1, 3, 3), 2**62, dilation=2, padding=2**61)", V,
+         r"max_pool2d: kernel of size 9223372036854775807 \(dilation included\) along height is larger"),
+    Case("max_pool2d-plane-beyond-int32", "F.max_pool2d(t(1, 1, 1, 1).expand(1, 1, 2**16, 2**16), 2)", V,
+         r"max_pool2d: input planes of \(1, 1, 65536, 65536\) have more than 2\*\*31 - 1 elements"),
     Case("AvgPool2d-rank", "nn.AvgPool2d(2)(t(1, 1, 8))", V, r"avg_pool2d: input must be 4-D"),
     Case("AdaptiveAvgPool2d-zero", "nn.AdaptiveAvgPool2d(0)", V, r"AdaptiveAvgPool2d: output_size must be a positive"),
     Case("BatchNorm1d-channels", "nn.BatchNorm1d(3)(t(4, 5))", V, r"BatchNorm1d: expected 3 channels \(dim 1\), got "
@@ -1254,6 +1271,21 @@ def test_bad_input_raises_a_named_error(group, case):
     assert re.search(case.match, got["message"]), (
         f"{case.code!r} raised {case.raises.__name__} with a message not matching {case.match!r}:\n{got['message']}")
     assert "incompatible function arguments" not in got["message"] and "Unable to cast" not in got["message"]
+
+
+def test_huge_pooling_windows_over_padding_are_swept_only_where_they_meet_the_input():
+    """A 2**62 kernel with 2**61 padding over a 3x3 image: one window, mostly padding. The max pool
+    visited every tap (a hang); the average pool's divisor overflowed int64 (inf). PyTorch refuses
+    such sizes (int32); xgrad computes them, as the formulas say."""
+    child = run_python("import numpy as np, xgrad\n"
+                       "import xgrad.nn.functional as F\n"
+                       "x = xgrad.arange(0, 9).reshape(1, 1, 3, 3)\n"
+                       "m = F.max_pool2d(x, 2**62, padding=2**61)\n"
+                       "a = F.avg_pool2d(x, 2**62, padding=2**61)\n"
+                       "assert m.shape == (1, 1, 1, 1) and float(m.sum()) == 8.0, m\n"
+                       "assert np.isclose(float(a.sum()), 36.0 / 2.0**124, rtol=1e-5), a\n"
+                       "print('ok')", timeout=60)
+    assert child.returncode == 0 and child.stdout.strip().endswith("ok"), child.summary()
 
 
 TORCH_CASES = [(group, case) for group, case in ALL if case.torch is not None]
