@@ -185,10 +185,11 @@ def test_label_count_differs_from_sample_count():
         DataLoader((x, y[:9]))
 
 
-@pytest.mark.parametrize("bs", [0, -3, 2.5, True, "8", None])
-def test_bad_batch_size(bs):
+@pytest.mark.parametrize("bs, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError),
+                                       ("8", TypeError), (None, TypeError)])
+def test_bad_batch_size(bs, error):
     x, y = _data(10)
-    with pytest.raises(ValueError, match=f"DataLoader: batch_size must be a positive integer, got {bs!r}"):
+    with pytest.raises(error, match=f"DataLoader: batch_size must be a positive integer, got {bs!r}"):
         DataLoader((x, y), batch_size=bs)
 
 

@@ -86,7 +86,7 @@ def test_calculate_gain():
     assert init.calculate_gain("relu") == math.sqrt(2)
     assert init.calculate_gain("tanh") == 5 / 3
     assert init.calculate_gain("leaky_relu", 0.2) == math.sqrt(2 / 1.04)
-    with pytest.raises(ValueError, match="calculate_gain: unsupported nonlinearity 'swishy'"):
+    with pytest.raises(ValueError, match="calculate_gain: nonlinearity must be one of .*'relu'.*, got 'swishy'"):
         init.calculate_gain("swishy")
 
 

@@ -170,8 +170,9 @@ def test_pca_variance_fraction_never_exceeds_the_feature_count(rng):
 @pytest.mark.parametrize("frac", [1.0, 2.0, 0.0, -0.5])
 def test_pca_float_n_components_is_a_fraction(rng, frac):
     # PCA(1.0) meaning "all the variance" must not silently become one component
-    with pytest.raises(ValueError, match=r"PCA.fit: a float n_components is a fraction of variance in \(0, 1\)"):
-        PCA(frac).fit(correlated(rng))
+    # refused when the PCA is made, before any data
+    with pytest.raises(ValueError, match=r"PCA: a float n_components is a fraction of variance in \(0, 1\)"):
+        PCA(frac)
 
 
 def test_pca_on_images_flattens_and_restores(rng):

@@ -187,7 +187,7 @@ def test_max_steps_ends_the_run_mid_epoch():
     assert trainer.iteration == 11 and trainer.epoch == 3
     trainer.fit(loader, epochs=4, max_steps=100)  # epochs reached first
     assert trainer.iteration == 17 and trainer.epoch == 4
-    with pytest.raises(ValueError, match="max_steps=0"):
+    with pytest.raises(ValueError, match="max_steps must be None or a positive integer, got 0"):
         trainer.fit(loader, epochs=10, max_steps=0)
 
 
@@ -436,7 +436,7 @@ def test_bad_arguments_raise_with_names():
     with pytest.raises(TypeError, match="callback 0"):
         Trainer(model, nn.CrossEntropyLoss(), opt, callbacks=[object()])
     trainer = Trainer(model, nn.CrossEntropyLoss(), opt, progress=False)
-    with pytest.raises(ValueError, match="epochs=0"):
+    with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
         trainer.fit(batches(x, y, 8), epochs=0)
     with pytest.raises(TypeError, match=r"\(x, y\) batches"):
         trainer.fit([x], epochs=1)
@@ -447,10 +447,11 @@ def test_bad_arguments_raise_with_names():
         bad.fit(batches(x, y, 8), epochs=1)
     with pytest.raises(ValueError, match="EarlyStopping: monitor"):
         EarlyStopping(monitor="accuracy")
-    for bad_delta in (float("nan"), -0.1, "0.1", None):  # NaN used to pass: no epoch ever improved
-        with pytest.raises(ValueError, match=f"EarlyStopping: min_delta={bad_delta!r}, expected a finite number"):
+    for bad_delta, error in ((float("nan"), ValueError), (-0.1, ValueError), ("0.1", TypeError), (None, TypeError)):
+        # NaN used to pass: no epoch ever improved
+        with pytest.raises(error, match=f"EarlyStopping: min_delta must be a finite number >= 0, got {bad_delta!r}"):
             EarlyStopping(min_delta=bad_delta)
-    with pytest.raises(ValueError, match="EarlyStopping: patience=True"):
+    with pytest.raises(TypeError, match="EarlyStopping: patience must be an integer >= 0, got True"):
         EarlyStopping(patience=True)
     es = EarlyStopping()
     with pytest.raises(ValueError, match="NaN"):  # val_loss monitored but no validation loader

@@ -33,15 +33,40 @@ auto keyword(const ops::Param& p) {
         return py::arg_v(p.name.c_str(), default_of(p));
 }
 
+// The overload pybind11 tries when the arguments do not convert to the op's C++ types (a string
+// for a tensor, a float for an int, an int beyond int64): a TypeError naming the op, its signature
+// and the types given, instead of pybind11's "incompatible function arguments" dump.
+std::string type_names(const py::args& args, const py::kwargs& kwargs, size_t skip) {
+    std::string got;
+    size_t i = 0;
+    for (const auto& a : args) {
+        if (i++ < skip) continue;
+        got += (got.empty() ? "" : ", ") + py::str(py::type::of(a).attr("__name__")).cast<std::string>();
+    }
+    for (const auto& kv : kwargs)
+        got += (got.empty() ? "" : ", ") + py::str(kv.first).cast<std::string>() + "=" +
+               py::str(py::type::of(kv.second).attr("__name__")).cast<std::string>();
+    return got;
+}
+
+auto refusal(const std::string& name, const std::string& signature, size_t skip) {
+    return [name, signature, skip](const py::args& args, const py::kwargs& kwargs) -> Tensor {
+        throw py::type_error(name + ": expected " + signature + ", got arguments of type (" +
+                             type_names(args, kwargs, skip) + ")");
+    };
+}
+
 // The docstring: the op's Python signature (pybind11's own names C++ types), then its formula.
 template <class... A, size_t... I>
 void define(py::module_& m, py::class_<Tensor>& tensor, const ops::OpInfo& op, Tensor (*fn)(const Tensor&, A...),
             std::index_sequence<I...>) {
     const std::string function_doc = ops::python_signature(op, false) + "\n\n" + op.formula;
     m.def(op.name.c_str(), releasing_gil(fn), py::arg("input"), keyword<A>(op.params[I])..., function_doc.c_str());
+    m.def(op.name.c_str(), refusal(op.name, ops::python_signature(op, false), 0));
     if (op.exposure & ops::method) {
         const std::string method_doc = ops::python_signature(op, true) + "\n\n" + op.formula;
         tensor.def(op.name.c_str(), releasing_gil(fn), keyword<A>(op.params[I])..., method_doc.c_str());
+        tensor.def(op.name.c_str(), refusal("Tensor." + op.name, ops::python_signature(op, true), 1));
     }
 }
 

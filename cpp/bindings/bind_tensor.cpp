@@ -44,10 +44,24 @@ void bind_tensor(py::module_& m) {
         .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); },
              "True for float32 and float64 (the dtypes that carry gradients).")
         .def_property_readonly("is_leaf", &Tensor::is_leaf)
-        .def_property("requires_grad", &Tensor::requires_grad, &Tensor::set_requires_grad)
+        // The setters take any object so a wrong type is a TypeError naming the property (pybind11
+        // would say "incompatible function arguments" or "Unable to cast Python instance").
+        .def_property("requires_grad", &Tensor::requires_grad,
+                      [](Tensor& t, const py::object& flag) {
+                          if (!py::isinstance<py::bool_>(flag))
+                              throw py::type_error("requires_grad must be True or False, got " +
+                                                   py::repr(flag).cast<std::string>() + " (" +
+                                                   py::type::of(flag).attr("__name__").cast<std::string>() + ")");
+                          t.set_requires_grad(flag.cast<bool>());
+                      })
         .def_property(
             "grad", [](const Tensor& t) -> py::object { return t.grad().defined() ? py::cast(t.grad()) : py::none(); },
-            [](Tensor& t, const py::object& g) { t.set_grad(g.is_none() ? Tensor() : g.cast<Tensor>()); })
+            [](Tensor& t, const py::object& g) {
+                if (!g.is_none() && !py::isinstance<Tensor>(g))
+                    throw py::type_error("grad: assigned grad must be a Tensor or None, got " +
+                                         py::type::of(g).attr("__name__").cast<std::string>());
+                t.set_grad(g.is_none() ? Tensor() : g.cast<Tensor>());
+            })
         .def_property_readonly("_grad_fn_name",
                                [](const Tensor& t) -> py::object {
                                    return t.grad_fn() ? py::cast(t.grad_fn()->name) : py::none();

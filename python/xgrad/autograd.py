@@ -7,6 +7,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from . import _checks as check
 from . import _core
 from ._tensor.creation import tensor
 from ._tensor.dtypes import Tensor, _NUMPY_OF, float32
@@ -60,9 +61,10 @@ class set_grad_enabled(_GradMode):
     """``set_grad_enabled(False)`` as a call or a context manager, like PyTorch's."""
 
     def __init__(self, mode: bool):
-        super().__init__(bool(mode))
+        mode = check.flag(mode, "mode", "set_grad_enabled")  # "no" would be truthy: grad on
+        super().__init__(mode)
         self._previous.append(_core.is_grad_enabled())
-        _core.set_grad_enabled(bool(mode))
+        _core.set_grad_enabled(mode)
 
     def __enter__(self):
         return self
@@ -79,7 +81,7 @@ class detect_anomaly(contextlib.ContextDecorator):
     acts on the thread that enters it."""
 
     def __init__(self, mode: bool = True):
-        self._mode = mode
+        self._mode = check.flag(mode, "mode", "detect_anomaly")
         self._local = threading.local()
 
     def __enter__(self):
@@ -96,12 +98,14 @@ class detect_anomaly(contextlib.ContextDecorator):
 
 def set_detect_anomaly(mode: bool) -> None:
     """Turn the NaN/Inf check of ``detect_anomaly`` on or off for the calling thread."""
-    _core.set_detect_anomaly(bool(mode))
+    _core.set_detect_anomaly(check.flag(mode, "mode", "set_detect_anomaly"))
 
 
 def backward(tensor_: Tensor, gradient: Any = None, retain_graph: bool = False) -> None:
     """Same as ``tensor_.backward(gradient, retain_graph)``."""
-    tensor_.backward(gradient, retain_graph)
+    if not isinstance(tensor_, Tensor):
+        raise check.type_error("backward", "tensor", "an xgrad Tensor", tensor_)
+    tensor_.backward(gradient, check.flag(retain_graph, "retain_graph", "backward"))
 
 
 class FunctionCtx:

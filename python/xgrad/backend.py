@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 
+from . import _checks as check
 from . import _core
 
 
 def set_num_threads(n: int) -> None:
     """Threads for OpenBLAS and for xgrad's parallel loops (optimizer updates); default: all
     hardware threads. Like ``torch.set_num_threads``."""
-    _core.set_num_threads(int(n))
+    _core.set_num_threads(check.integer(n, "n", "set_num_threads", low=1, high=2 ** 31 - 1))
 
 
 def get_num_threads() -> int:

@@ -7,6 +7,7 @@ from typing import Any, Callable, List, Sequence, Tuple
 
 import numpy as np
 
+from . import _checks as check
 from ._tensor.creation import tensor
 from ._tensor.dtypes import Tensor, float64
 from .autograd import no_grad
@@ -18,6 +19,8 @@ def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float = 1e-5) -> np.n
 
     ``x`` is a NumPy array or an xgrad Tensor; it is perturbed in place, one element at a time, and
     restored. ``f(x)`` must return a number (or a one-element tensor)."""
+    check.function(f, "f", "numerical_gradient")
+    h = check.number(h, "h", "numerical_gradient", low=0.0, low_open=True)
     array = x.numpy() if isinstance(x, Tensor) else x
     if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
         raise TypeError("numerical_gradient: x must be a float NumPy array or an xgrad Tensor")
@@ -106,6 +109,12 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any], eps: float = 1e-
     ``|a - n| <= atol + rtol * max(|a|, |n|)``; the report gives, per input, the worst element and
     its relative error ``|a - n| / max(|a|, |n|)``. Raises ``GradcheckError`` naming the input and
     element unless ``raise_exception=False``."""
+    check.function(fn, "fn", "gradcheck")
+    eps = check.number(eps, "eps", "gradcheck", low=0.0, low_open=True)
+    atol = check.number(atol, "atol", "gradcheck", low=0.0)
+    rtol = check.number(rtol, "rtol", "gradcheck", low=0.0)
+    raise_exception = check.flag(raise_exception, "raise_exception", "gradcheck")
+    seed = check.seed(seed, "seed", "gradcheck")
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
     inputs = tuple(inputs)

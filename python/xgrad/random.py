@@ -3,11 +3,11 @@ state, and the draws every random part of xgrad makes from it (init, dropout, au
 shuffling). ``xgrad.manual_seed(n)`` makes a run repeatable bit for bit."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from . import _checks as check
 from . import _core
 from ._tensor.creation import _make
 from ._tensor.dtypes import Tensor
@@ -15,9 +15,8 @@ from ._tensor.dtypes import Tensor
 
 def manual_seed(seed: int) -> None:
     """Seed the one generator behind every random draw (init, dropout, augmentation, shuffling)."""
-    if not isinstance(seed, (numbers.Integral, np.integer)) or seed < 0:
-        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
-    _core.manual_seed(int(seed) & 0xFFFFFFFFFFFFFFFF)
+    # The state is 64 bits: a seed >= 2**64 masked into it would silently equal a smaller one.
+    _core.manual_seed(check.seed(seed, "seed", "manual_seed"))
 
 
 def get_rng_state() -> bytes:
@@ -27,7 +26,9 @@ def get_rng_state() -> bytes:
 
 def set_rng_state(state: bytes) -> None:
     """Restore a state returned by ``get_rng_state``."""
-    _core.set_rng_state(state)
+    if not isinstance(state, (bytes, bytearray)):
+        raise check.type_error("set_rng_state", "state", "the bytes returned by get_rng_state()", state)
+    _core.set_rng_state(bytes(state))
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -43,9 +44,13 @@ def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any
 def randperm(n: int) -> np.ndarray:
     """A random permutation of ``0..n-1`` as a NumPy int64 array, from xgrad's generator (used for
     shuffling; ``xgrad.manual_seed`` makes it repeatable)."""
-    return _core.randperm(int(n))
+    return _core.randperm(check.nonnegative_int(n, "n", "randperm"))
 
 
 def randint(low: int, high: int, size: int) -> np.ndarray:
     """``size`` integers uniform in ``[low, high)`` as a NumPy int64 array, from xgrad's generator."""
-    return _core.randint(int(low), int(high), int(size))
+    low = check.integer(low, "low", "randint")
+    high = check.integer(high, "high", "randint")
+    if high <= low:
+        raise ValueError(f"randint: high must be > low, got low={low}, high={high}")
+    return _core.randint(low, high, check.nonnegative_int(size, "size", "randint"))

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO, Iterator, Optional, Union
 import numpy as np
 from numpy.lib import format as npy_format
 
+from ._checks import show
 from ._tensor import Tensor
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -194,6 +195,21 @@ def _unlink_quietly(path: str) -> None:
         pass
 
 
+def _path(path: Any, owner: str) -> str:
+    """``path`` as a str: a str, bytes or os.PathLike naming a file (not an int: ``os.fspath``
+    refuses it, but ``open(3)`` would take it as a file descriptor)."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"{owner}: path must be a str or os.PathLike, got {show(path)} ({type(path).__name__})")
+    path = os.fspath(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path:
+        raise ValueError(f"{owner}: path must name a file, got an empty string")
+    if "\0" in path:
+        raise ValueError(f"{owner}: path must not contain a NUL character, got {show(path)}")
+    return path
+
+
 def save(obj: Any, path: PathLike) -> None:
     """Write a Module's ``state_dict()`` (or any dict of tensors / arrays / numbers) to ``path`` as
     an uncompressed ``.npz``. The file appears complete or not at all: the data is written to a
@@ -202,7 +218,7 @@ def save(obj: Any, path: PathLike) -> None:
     swept. Concurrent saves to one path leave one of them, whole. Read it back with
     ``xgrad.load`` and ``model.load_state_dict``."""
     arrays = _arrays(obj)
-    path = os.path.abspath(os.fspath(path))
+    path = os.path.abspath(_path(path, "save"))
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, f"save: {path} is a folder; give a file name such as "
                                 f"{os.path.join(path, 'model.npz')}", path)
@@ -293,7 +309,7 @@ def load(path: PathLike) -> "OrderedDict[str, np.ndarray]":
     PermissionError) naming it; ValueError saying what was found when the file is not an ``.npz``
     state dict (not a zip, a truncated or corrupt archive, members that are not .npy arrays,
     pickled object arrays)."""
-    path = os.fspath(path)
+    path = _path(path, "load")
     try:
         f = open(path, "rb")
     except FileNotFoundError:

@@ -56,8 +56,15 @@ ConvPlan plan_conv(const Tensor& x, const Tensor& w, const Tensor& b, Pair strid
     if (b.defined() && (b.dim() != 1 || b.shape()[0] != p.O))
         throw ValueError("conv2d: bias of shape " + shape_str(b.shape()) + " does not match " + std::to_string(p.O) +
                          " output channels");
-    const int64_t ekh = dilation[0] * (kh - 1) + 1, ekw = dilation[1] * (kw - 1) + 1;
-    const int64_t Hp = p.H + 2 * padding[0], Wp = p.W + 2 * padding[1];
+    // dilation * (k - 1) + 1 and H + 2 padding wrapped around int64 for huge arguments (a negative
+    // output shape, or a check passing on wrapped numbers)
+    int64_t ekh = 0, ekw = 0, Hp = 0, Wp = 0;
+    if (__builtin_mul_overflow(dilation[0], kh - 1, &ekh) || __builtin_add_overflow(ekh, 1, &ekh) ||
+        __builtin_mul_overflow(dilation[1], kw - 1, &ekw) || __builtin_add_overflow(ekw, 1, &ekw) ||
+        __builtin_mul_overflow(padding[0], 2, &Hp) || __builtin_add_overflow(Hp, p.H, &Hp) ||
+        __builtin_mul_overflow(padding[1], 2, &Wp) || __builtin_add_overflow(Wp, p.W, &Wp))
+        throw ValueError("conv2d: padding " + pair_str(padding) + " and dilation " + pair_str(dilation) +
+                         " with a kernel of " + shape_str(w.shape()) + " give a window or a padded input beyond int64");
     if (ekh > Hp || ekw > Wp) {
         std::ostringstream os;
         os << "conv2d: kernel of size " << ekh << "x" << ekw << " (dilation " << pair_str(dilation)

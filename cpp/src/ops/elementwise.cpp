@@ -30,6 +30,18 @@ void check_inplace_allowed(const Tensor& t, const char* op) {
 
 namespace {
 
+// A write whose new value depends on the old one (add_, mul_) or on the position (copy_) into a
+// tensor whose elements share memory (a stride 0 from expand/broadcast_to) would update each
+// shared location several times, in an order nobody chose; PyTorch refuses it the same way.
+// fill_ (one value everywhere) stays allowed, as in PyTorch.
+void check_no_internal_overlap(const Tensor& t, const char* op) {
+    for (size_t d = 0; d < t.shape().size(); ++d)
+        if (t.strides()[d] == 0 && t.shape()[d] > 1)
+            throw std::runtime_error(std::string(op) + ": unsupported operation: more than one element of the "
+                                     "written-to tensor of shape " + shape_str(t.shape()) + " refers to a single "
+                                     "memory location (a view made by expand or broadcast_to); clone() it first");
+}
+
 // Promotes, checks broadcasting with the op's name in the error, and runs the kernel.
 std::pair<Tensor, Tensor> broadcast_operands(const Tensor& a_, const Tensor& b_, const char* op) {
     auto ab = promote(a_, b_);
@@ -275,6 +287,7 @@ Tensor clip(const Tensor& x, double lo, double hi) {
 
 void add_(const Tensor& a, const Tensor& b) {
     check_inplace_allowed(a, "add_");
+    check_no_internal_overlap(a, "add_");
     kernels::binary_inplace(BinaryOp::add, a, b.dtype() == a.dtype() ? b : contiguous_copy(to_dtype(b, a.dtype())));
 }
 
@@ -285,11 +298,13 @@ void add_scaled_(const Tensor& a, const Tensor& b, double alpha) {
 
 void mul_(const Tensor& a, double b) {
     check_inplace_allowed(a, "mul_");
+    check_no_internal_overlap(a, "mul_");
     kernels::binary_scalar_inplace(BinaryOp::mul, a, b);
 }
 
 void copy_(const Tensor& dst, const Tensor& src) {
     check_inplace_allowed(dst, "copy_");
+    check_no_internal_overlap(dst, "copy_");
     kernels::copy_into(dst, src);
 }
 

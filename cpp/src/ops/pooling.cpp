@@ -33,7 +33,13 @@ int64_t pool_out(const char* op, const Tensor& x, int axis, int64_t in, int64_t 
     if (p > k / 2)
         throw ValueError(std::string(op) + ": padding " + std::to_string(p) + " must be at most half the kernel size " +
                          std::to_string(k));
-    const int64_t ek = d * (k - 1) + 1;
+    // d * (k - 1) + 1 and in + 2 p wrapped around int64 for huge arguments, and the sweep then
+    // ran with a negative geometry
+    int64_t ek = 0, padded = 0;
+    if (__builtin_mul_overflow(d, k - 1, &ek) || __builtin_add_overflow(ek, 1, &ek) ||
+        __builtin_mul_overflow(p, 2, &padded) || __builtin_add_overflow(padded, in, &padded))
+        throw ValueError(std::string(op) + ": kernel_size " + std::to_string(k) + ", padding " + std::to_string(p) +
+                         " and dilation " + std::to_string(d) + " give a window or a padded input beyond int64");
     if (ek > in + 2 * p) {
         std::ostringstream os;
         os << op << ": kernel of size " << ek << " (dilation included) along " << (axis == 0 ? "height" : "width")
@@ -66,6 +72,13 @@ Tensor scatter_max_grad(const Tensor& g_in, const std::shared_ptr<std::vector<in
     return dx;
 }
 
+// Max pools keep each window's argmax as an int32 offset within its (H, W) plane.
+void check_plane_fits_int32(const Tensor& x, const char* op) {
+    if (x.shape()[2] * x.shape()[3] > int64_t(std::numeric_limits<int32_t>::max()))
+        throw ValueError(std::string(op) + ": input planes of " + shape_str(x.shape()) +
+                         " have more than 2**31 - 1 elements, beyond the int32 argmax of max pooling");
+}
+
 void attach_max(Tensor& out, const char* name, const Tensor& x, std::shared_ptr<std::vector<int32_t>> idx) {
     if (needs_grad({x}))
         autograd::attach(out, name, {x}, [idx, xs = x.shape()](const Tensor& g) {
@@ -77,6 +90,7 @@ void attach_max(Tensor& out, const char* name, const Tensor& x, std::shared_ptr<
 
 Tensor max_pool2d(const Tensor& x_in, Pair k, Pair s, Pair p, Pair d, bool ceil_mode) {
     check_input(x_in, "max_pool2d");
+    check_plane_fits_int32(x_in, "max_pool2d");
     const int64_t N = x_in.shape()[0], C = x_in.shape()[1], H = x_in.shape()[2], W = x_in.shape()[3];
     const int64_t OH = pool_out("max_pool2d", x_in, 0, H, k[0], s[0], p[0], d[0], ceil_mode);
     const int64_t OW = pool_out("max_pool2d", x_in, 1, W, k[1], s[1], p[1], d[1], ceil_mode);
@@ -114,11 +128,18 @@ Tensor max_pool2d(const Tensor& x_in, Pair k, Pair s, Pair p, Pair d, bool ceil_
                 for (int64_t ow = 0; ow < OW; ++ow) {
                     scalar_t m = -std::numeric_limits<scalar_t>::infinity();
                     int64_t at = -1;
-                    for (int64_t i = 0; i < k[0]; ++i) {
-                        const int64_t ih = oh * s[0] - p[0] + i * d[0];
+                    // only the kernel taps that land inside the input (a huge kernel over padding
+                    // would otherwise be swept tap by tap)
+                    const int64_t h0 = oh * s[0] - p[0], w0 = ow * s[1] - p[1];
+                    const int64_t i_lo = h0 >= 0 ? 0 : (-h0 + d[0] - 1) / d[0];
+                    const int64_t i_hi = h0 >= H ? 0 : std::min(k[0], (H - 1 - h0) / d[0] + 1);
+                    const int64_t j_lo = w0 >= 0 ? 0 : (-w0 + d[1] - 1) / d[1];
+                    const int64_t j_hi = w0 >= W ? 0 : std::min(k[1], (W - 1 - w0) / d[1] + 1);
+                    for (int64_t i = i_lo; i < i_hi; ++i) {
+                        const int64_t ih = h0 + i * d[0];
                         if (ih < 0 || ih >= H) continue;
-                        for (int64_t j = 0; j < k[1]; ++j) {
-                            const int64_t iw = ow * s[1] - p[1] + j * d[1];
+                        for (int64_t j = j_lo; j < j_hi; ++j) {
+                            const int64_t iw = w0 + j * d[1];
                             if (iw < 0 || iw >= W) continue;
                             const scalar_t v = xp[ih * W + iw];
                             if (at < 0 || v > m || std::isnan(v)) { m = v; at = ih * W + iw; }
@@ -195,7 +216,7 @@ Tensor avg_pool2d(const Tensor& x, Pair k, Pair s, Pair p, bool ceil_mode, bool 
         for (int64_t ow = 0; ow < OW; ++ow) {
             int64_t h0 = oh * s[0] - p[0], w0 = ow * s[1] - p[1];
             int64_t h1 = std::min(h0 + k[0], H + p[0]), w1 = std::min(w0 + k[1], W + p[1]);
-            const double padded = double((h1 - h0) * (w1 - w0));
+            const double padded = double(h1 - h0) * double(w1 - w0);  // may exceed int64 (huge padding)
             h0 = std::max<int64_t>(h0, 0); w0 = std::max<int64_t>(w0, 0);
             h1 = std::min(h1, H); w1 = std::min(w1, W);
             const double inside = double((h1 - h0) * (w1 - w0));
@@ -211,6 +232,13 @@ Tensor adaptive_avg_pool2d(const Tensor& x, Pair os) {
     const int64_t H = x.shape()[2], W = x.shape()[3];
     if (H < 1 || W < 1)
         throw ValueError("adaptive_avg_pool2d: input of shape " + shape_str(x.shape()) + " has an empty spatial size");
+    // The window table has os[0] * os[1] entries and the output N * C times that: a product that
+    // wraps around int64 sized the table wrongly and the loop below wrote past it (SIGSEGV).
+    int64_t cells = 0, total = 0, bound = 0;
+    if (__builtin_mul_overflow(os[0], os[1], &cells) || __builtin_mul_overflow(cells, x.shape()[0] * x.shape()[1], &total) ||
+        __builtin_mul_overflow(os[0] + 1, H, &bound) || __builtin_mul_overflow(os[1] + 1, W, &bound))
+        throw ValueError("adaptive_avg_pool2d: output_size " + pair_str(os) + " for input " + shape_str(x.shape()) +
+                         " has more elements than int64 can count");
     std::vector<Window> win(size_t(os[0] * os[1]));
     for (int64_t oh = 0; oh < os[0]; ++oh)
         for (int64_t ow = 0; ow < os[1]; ++ow) {
@@ -236,6 +264,7 @@ std::vector<int64_t> fractional_intervals(T u, int64_t in, int64_t out, int64_t 
 
 Tensor fractional_max_pool2d(const Tensor& x_in, Pair k, Pair os, const Tensor& samples_in) {
     check_input(x_in, "fractional_max_pool2d");
+    check_plane_fits_int32(x_in, "fractional_max_pool2d");
     const int64_t N = x_in.shape()[0], C = x_in.shape()[1], H = x_in.shape()[2], W = x_in.shape()[3];
     if (k[0] < 1 || k[1] < 1 || os[0] < 1 || os[1] < 1)
         throw ValueError("fractional_max_pool2d: kernel_size and output_size must be positive, got kernel " +

@@ -25,6 +25,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .. import _checks as check
 from .idx import read_idx
 
 __all__ = [
@@ -162,6 +163,9 @@ def search_paths(root: Optional[PathLike] = None) -> List[Tuple[str, str]]:
     folder, ``/usr/share/datasets``."""
     places = []
     if root is not None:
+        if not isinstance(root, (str, bytes, os.PathLike)):
+            raise TypeError(f"xgrad.data: root must be None or a folder path (str or os.PathLike), got {root!r} "
+                            f"({type(root).__name__})")
         places.append(("root argument", os.fspath(root)))
     env = os.environ.get("XGRAD_DATA")
     if env:
@@ -305,6 +309,7 @@ def _load_idx_pair(specs: Dict[str, _FileSpec], split: str, root, download, what
 
 
 def _load_idx_dataset(specs, root, download, what) -> Splits:
+    download = check.flag(download, "download", what)  # "no" would be truthy: a download
     x_train, y_train = _load_idx_pair(specs, "train", root, download, what)
     x_test, y_test = _load_idx_pair(specs, "test", root, download, what)
     return Splits(x_train, y_train, x_test, y_test)
@@ -406,6 +411,7 @@ def load_cifar10(root: Optional[PathLike] = None, download: bool = True) -> Spli
     when neither is present and the machine is online, downloads and unpacks the python archive
     into the cache folder. Every file's checksum is verified.
     """
+    download = check.flag(download, "download", "load_cifar10")
     searched: List[str] = []
     paths = {}
     for name, spec in _CIFAR.items():

@@ -68,9 +68,14 @@ def read_idx(path: Union[str, os.PathLike]) -> np.ndarray:
     Raises ``FileNotFoundError`` if the file does not exist and ``ValueError`` if it is corrupt or
     truncated (bad gzip stream, magic number, dtype code, dimensions or length).
     """
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"read_idx: path must be a str or os.PathLike, got {path!r} ({type(path).__name__})")
     path = os.fspath(path)
-    with open(path, "rb") as f:
-        raw = f.read()
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:  # the call and the path in the message, the same exception type
+        raise type(e)(e.errno, f"read_idx: cannot read {path}: {e.strerror}", path) from None
     if raw[:2] == _GZIP_MAGIC:
         try:
             raw = gzip.decompress(raw)

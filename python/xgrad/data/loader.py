@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator, Optional, Tuple, Union
 import numpy as np
 
 import xgrad
+from .. import _checks as check
 
 __all__ = ["Dataset", "TensorDataset", "ArrayDataset", "Subset", "random_split", "default_collate", "DataLoader"]
 
@@ -33,7 +34,7 @@ class Dataset:
 def _as_array(a: Any, where: str, i: int) -> np.ndarray:
     if isinstance(a, xgrad.Tensor):
         return a.detach().numpy()
-    if isinstance(a, np.ndarray):
+    if isinstance(a, np.ndarray) and a.dtype != object:
         return a
     try:
         arr = np.asarray(a)
@@ -200,8 +201,9 @@ class DataLoader:
     def __init__(self, data: Any, batch_size: int = 64, shuffle: bool = False, drop_last: bool = False,
                  transform: Optional[Callable[[np.ndarray], Any]] = None,
                  collate_fn: Optional[Callable[[list], Any]] = None) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = check.positive_int(batch_size, "batch_size", "DataLoader")
+        shuffle = check.flag(shuffle, "shuffle", "DataLoader")
+        drop_last = check.flag(drop_last, "drop_last", "DataLoader")
         if transform is not None and not callable(transform):
             raise TypeError(f"DataLoader: transform must be callable, got {type(transform).__name__}")
         self._single = False

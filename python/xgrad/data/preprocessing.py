@@ -16,6 +16,8 @@ from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
+from .. import _checks as check
+
 __all__ = ["NotFittedError", "MeanSubtraction", "Standardize", "MinMaxScaler", "PCA", "PCAWhitening", "ZCAWhitening"]
 
 
@@ -287,6 +289,21 @@ class _Eigen(_Fitted):
         return x.reshape(len(x), -1).astype(np.float64), _out_dtype(x)
 
 
+def _check_n_components(n_components: Any, owner: str) -> Union[int, float, None]:
+    """None, an integer >= 1 (checked against the features at fit) or a fraction in (0, 1)."""
+    if n_components is None:
+        return None
+    if isinstance(n_components, (float, np.floating)):
+        # A float is always a fraction (as in scikit-learn): PCA(1.0) must not mean one component.
+        if not 0.0 < n_components < 1.0:
+            raise ValueError(f"{owner}: a float n_components is a fraction of variance in (0, 1), got "
+                             f"{n_components!r} (pass an int for a number of components)")
+        return float(n_components)
+    if check.is_integer(n_components):
+        return check.positive_int(n_components, "n_components", owner)
+    raise check.type_error(owner, "n_components", "None, a positive integer or a fraction in (0, 1)", n_components)
+
+
 def _n_components(where: str, n_components: Any, d: int, evals: np.ndarray) -> int:
     if n_components is None:
         return d
@@ -320,7 +337,7 @@ class PCA(_Eigen):
     """
 
     def __init__(self, n_components: Union[int, float, None] = None) -> None:
-        self.n_components = n_components
+        self.n_components = _check_n_components(n_components, self._name())
 
     def fit(self, x: Any) -> "PCA":
         """Compute mean and principal axes of ``x`` (the training data). Returns self."""

@@ -15,6 +15,9 @@ from ._registered import *  # noqa: F401,F403  (relu, sigmoid, tanh, leaky_relu,
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """``input @ weight.T + bias``: input (..., in_features), weight (out_features, in_features).
     One BLAS gemm forward, two backward."""
+    _check_tensor(input, "linear")
+    _check_tensor(weight, "linear", "weight")
+    _check_tensors("linear", bias=bias)
     return _core.linear(input, weight, bias)
 
 
@@ -74,6 +77,13 @@ def _check_tensor(x: Any, op: str, what: str = "input") -> None:
         raise TypeError(f"{op}: {what} must be an xgrad Tensor, got {type(x).__name__}")
 
 
+def _check_tensors(op: str, **optional: Any) -> None:
+    """Each of ``optional`` (weight, bias, running statistics) is None or an xgrad Tensor."""
+    for what, x in optional.items():
+        if x is not None:
+            _check_tensor(x, op, what)
+
+
 def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation, as in every deep learning library) of an NCHW input.
@@ -84,6 +94,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride:
     Computed as im2col + one BLAS gemm per image (and group); a 1x1 convolution is a plain gemm."""
     _check_tensor(input, "conv2d")
     _check_tensor(weight, "conv2d", "weight")
+    _check_tensors("conv2d", bias=bias)
     if isinstance(padding, str):
         if weight.ndim != 4:
             raise ValueError(f"conv2d: weight must be 4-D (out_channels, in_channels / groups, kh, kw), got shape "
@@ -202,6 +213,7 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
     ``running = (1 - momentum) running + momentum * stat`` with the unbiased variance.
     Evaluation: mu, var = running_mean, running_var. Fused forward and backward in C++."""
     _check_tensor(input, "batch_norm")
+    _check_tensors("batch_norm", running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
     return _core.batch_norm(input, running_mean, running_var, weight, bias, check.flag(training, "training", "batch_norm"),
                             check.number(momentum, "momentum", "batch_norm", low=0.0, high=1.0),
                             check.number(eps, "eps", "batch_norm", low=0.0))
@@ -213,6 +225,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = 
     ``normalized_shape``, ``y = (x - mean) / sqrt(var + eps) * weight + bias`` (weight, bias of
     shape normalized_shape). Same computation in training and evaluation."""
     _check_tensor(input, "layer_norm")
+    _check_tensors("layer_norm", weight=weight, bias=bias)
     return _core.layer_norm(input, list(sizes(normalized_shape, "normalized_shape", "layer_norm")), weight, bias,
                             check.number(eps, "eps", "layer_norm", low=0.0))
 
@@ -231,6 +244,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, 
     """Group normalisation (Wu & He 2018) of (N, C, ...): statistics per sample over each group of
     C / num_groups channels (and all spatial positions); weight, bias (C,) per channel."""
     _check_tensor(input, "group_norm")
+    _check_tensors("group_norm", weight=weight, bias=bias)
     return _core.group_norm(input, check.positive_int(num_groups, "num_groups", "group_norm"), weight, bias,
                             check.number(eps, "eps", "group_norm", low=0.0))
 

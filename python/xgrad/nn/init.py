@@ -7,6 +7,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor
 from ..autograd import no_grad
@@ -16,6 +17,9 @@ def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
     """The gain that keeps activations' variance through a nonlinearity (PyTorch's table):
     linear/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)), selu 3/4."""
     linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "sigmoid")
+    check.choice(nonlinearity, "nonlinearity", "calculate_gain", _NONLINEARITIES)
+    if param is not None:
+        param = check.number(param, "param", "calculate_gain")
     if nonlinearity in linear:
         return 1.0
     if nonlinearity == "tanh":
@@ -27,7 +31,19 @@ def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"calculate_gain: unsupported nonlinearity '{nonlinearity}'")
+    raise AssertionError(nonlinearity)  # every name of _NONLINEARITIES is handled above
+
+
+_NONLINEARITIES = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "sigmoid", "tanh",
+                   "relu", "leaky_relu", "selu")
+
+
+def _target(tensor: Tensor, owner: str) -> Tensor:
+    """The tensor an initialiser fills: an xgrad Tensor (a NumPy array would reach the core as
+    pybind11's "incompatible function arguments")."""
+    if not isinstance(tensor, Tensor):
+        raise check.type_error(owner, "tensor", "an xgrad Tensor", tensor)
+    return tensor
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> Tuple[int, int]:
@@ -49,17 +65,26 @@ def _fill_from(tensor: Tensor, values: Tensor) -> Tensor:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with U(a, b)."""
+    _target(tensor, "uniform_")
+    a, b = check.number(a, "a", "uniform_"), check.number(b, "b", "uniform_")
+    if a > b:  # as PyTorch: "expects to return a [from, to) range"
+        raise ValueError(f"uniform_: a must be <= b, got a={a:g}, b={b:g}")
     u = _core.rand(list(tensor.shape), tensor.dtype)
     return _fill_from(tensor, _core.add(_core.mul(u, float(b - a)), float(a)))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with N(mean, std^2)."""
+    _target(tensor, "normal_")
+    mean = check.number(mean, "mean", "normal_")
+    std = check.number(std, "std", "normal_", low=0.0)
     n = _core.randn(list(tensor.shape), tensor.dtype)
     return _fill_from(tensor, _core.add(_core.mul(n, float(std)), float(mean)))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    _target(tensor, "constant_")
+    val = check.number(val, "val", "constant_", finite=False)
     with no_grad():
         _core.fill_(tensor, float(val))
     return tensor
@@ -73,36 +98,55 @@ def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
-def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+def _calculate_correct_fan(tensor: Tensor, mode: str, owner: str = "init") -> int:
+    check.choice(mode, "mode", owner, ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. 2015: U(-b, b) with b = gain * sqrt(3 / fan)."""
-    fan = _calculate_correct_fan(tensor, mode)
+    owner = "kaiming_uniform_"
+    _target(tensor, owner)
+    a = check.number(a, "a", owner)
+    check.choice(nonlinearity, "nonlinearity", owner, _NONLINEARITIES)
+    fan = _calculate_correct_fan(tensor, mode, owner)
+    if tensor.numel() == 0:  # PyTorch: initialising a zero-element tensor is a no-op
+        return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. 2015: N(0, std^2) with std = gain / sqrt(fan)."""
-    fan = _calculate_correct_fan(tensor, mode)
+    owner = "kaiming_normal_"
+    _target(tensor, owner)
+    a = check.number(a, "a", owner)
+    check.choice(nonlinearity, "nonlinearity", owner, _NONLINEARITIES)
+    fan = _calculate_correct_fan(tensor, mode, owner)
+    if tensor.numel() == 0:  # PyTorch: initialising a zero-element tensor is a no-op
+        return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot & Bengio 2010: U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out))."""
+    _target(tensor, "xavier_uniform_")
+    gain = check.number(gain, "gain", "xavier_uniform_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if tensor.numel() == 0:  # no fans to divide by, nothing to fill
+        return tensor
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot & Bengio 2010: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    _target(tensor, "xavier_normal_")
+    gain = check.number(gain, "gain", "xavier_normal_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if tensor.numel() == 0:  # no fans to divide by, nothing to fill
+        return tensor
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
@@ -111,13 +155,17 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 def small_random_(tensor: Tensor, std: float = 0.01) -> Tensor:
     """CS231n's "small random numbers": ``W = 0.01 * np.random.randn(D, H)``, i.e. N(0, std^2).
     Fine for small networks; in deep ones the activations shrink towards zero layer by layer."""
-    return normal_(tensor, 0.0, std)
+    _target(tensor, "small_random_")
+    return normal_(tensor, 0.0, check.number(std, "std", "small_random_", low=0.0))
 
 
 def calibrated_normal_(tensor: Tensor) -> Tensor:
     """CS231n's "calibrating the variances with 1/sqrt(n)": ``w = np.random.randn(n) / sqrt(n)``
     with n = fan_in, so each unit's output variance matches its input's (LeCun normal)."""
+    _target(tensor, "calibrated_normal_")
     fan_in, _ = _calculate_fan_in_and_fan_out(tensor)
+    if tensor.numel() == 0:
+        return tensor
     return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in))
 
 
@@ -125,6 +173,9 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01) -> Tensor:
     """Sparse initialisation (Martens 2010, PyTorch's ``sparse_``): a 2-D tensor filled from
     N(0, std^2), then in every column ``ceil(sparsity * rows)`` entries set to zero, chosen at
     random from xgrad's generator."""
+    _target(tensor, "sparse_")
+    sparsity = check.probability(sparsity, "sparsity", "sparse_")
+    std = check.number(std, "std", "sparse_", low=0.0)
     if tensor.ndim != 2:
         raise ValueError(f"sparse_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
     if not 0.0 <= sparsity <= 1.0:
@@ -146,6 +197,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Orthogonal initialisation (Saxe et al. 2013, PyTorch's ``orthogonal_``): the tensor viewed
     as rows x (numel / rows) becomes a (semi-)orthogonal matrix Q from the QR decomposition of a
     Gaussian matrix drawn from xgrad's generator, signs fixed by diag(R), times ``gain``."""
+    _target(tensor, "orthogonal_")
+    gain = check.number(gain, "gain", "orthogonal_")
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
                          f"{tuple(tensor.shape)}")

@@ -38,6 +38,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):  # pybind11 would list the C++ signature instead
+            raise TypeError(f"linear: input must be an xgrad Tensor, got {type(x).__name__}")
         return _core.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:

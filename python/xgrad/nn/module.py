@@ -3,6 +3,7 @@ Python-defined modules and the built-in layers mix freely."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -75,6 +76,14 @@ class Module:
             if name in self._parameters and value is None:
                 self._parameters[name] = None  # e.g. `self.bias = None` keeps declaring no bias
                 return
+            # as PyTorch: `model.weight = 5` would silently drop the parameter from
+            # parameters(), the optimizer and the state dict
+            if name in self._parameters:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as parameter '{name}' "
+                                f"(an nn.Parameter or None expected)")
+            if name in self._modules and value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as child module "
+                                f"'{name}' (an nn.Module or None expected)")
             self._parameters.pop(name, None)
             self._modules.pop(name, None)
             object.__setattr__(self, name, value)
@@ -134,12 +143,14 @@ class Module:
     def register_forward_hook(self, hook: Callable[["Module", tuple, Any], Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward (the activation monitors use
         this); a non-None return value replaces the output."""
+        check.function(hook, "hook", f"{type(self).__name__}.register_forward_hook")
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
         return handle
 
     def register_forward_pre_hook(self, hook: Callable[["Module", tuple], Any]) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward."""
+        check.function(hook, "hook", f"{type(self).__name__}.register_forward_pre_hook")
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
         return handle
@@ -213,6 +224,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient (to None by default, as PyTorch does)."""
+        set_to_none = check.flag(set_to_none, "set_to_none", f"{type(self).__name__}.zero_grad")
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
@@ -220,12 +232,14 @@ class Module:
                 p.grad.zero_()
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        requires_grad = check.flag(requires_grad, "requires_grad", f"{type(self).__name__}.requires_grad_")
         for p in self.parameters():
             p.requires_grad = requires_grad
         return self
 
     def apply(self, fn: Callable[["Module"], None]) -> "Module":
         """Call ``fn`` on every sub-module (children first) and on self, e.g. for initialisation."""
+        check.function(fn, "fn", f"{type(self).__name__}.apply")
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -284,12 +298,20 @@ class Module:
 
             ["0.weight: shape (32, 8) in the state, (16, 8) in the model", "2.bias: missing from the state"]
         """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise check.type_error(owner, "state_dict", "a mapping of names to arrays (Module.state_dict())",
+                                   state_dict)
+        strict = check.flag(strict, "strict", owner)
         own = self._state_tensors()
         problems = []
         for k, target in own.items():
             if k not in state_dict:
                 continue
             value = state_dict[k]
+            if not isinstance(value, (Tensor, np.ndarray, np.generic, int, float)) or isinstance(value, bool):
+                raise TypeError(f"{owner}: entry {k!r} must be an array or Tensor, got {check.show(value)} "
+                                f"({type(value).__name__})")
             array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if tuple(array.shape) != tuple(target.shape):
                 problems.append(f"{k}: shape {tuple(array.shape)} in {source}, {tuple(target.shape)} in the model")
@@ -367,7 +389,7 @@ class Sequential(Module):
         items = list(self._modules.values())
         if isinstance(i, slice):
             return Sequential(*items[i])
-        return items[i]
+        return items[_module_index(i, len(items), "Sequential")]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -400,10 +422,22 @@ class ModuleList(Module):
         return self
 
     def __getitem__(self, i: int) -> Module:
-        return list(self._modules.values())[i]
+        items = list(self._modules.values())
+        if isinstance(i, slice):
+            return ModuleList(items[i])
+        return items[_module_index(i, len(items), "ModuleList")]
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+
+def _module_index(i: Any, n: int, owner: str) -> int:
+    """An index into a container of ``n`` modules (negative from the end), as PyTorch's."""
+    if not check.is_integer(i):
+        raise TypeError(f"{owner}: indices must be integers or slices, got {check.show(i)} ({type(i).__name__})")
+    if not -n <= int(i) < n:
+        raise IndexError(f"{owner}: index {int(i)} is out of range for {n} modules")
+    return int(i)

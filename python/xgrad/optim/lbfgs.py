@@ -6,10 +6,11 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._tensor.creation import tensor
 from ..autograd import enable_grad, no_grad
-from .optimizer import Optimizer, _check
+from .optimizer import Optimizer
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -117,7 +118,7 @@ class LBFGS(Optimizer):
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: Optional[str] = None):
         if max_eval is None:
-            max_eval = max_iter * 5 // 4
+            max_eval = check.positive_int(max_iter, "max_iter", "LBFGS") * 5 // 4
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
                                       tolerance_change=tolerance_change, history_size=history_size,
                                       line_search_fn=line_search_fn))
@@ -128,11 +129,13 @@ class LBFGS(Optimizer):
 
     @staticmethod
     def _validate(group: Dict[str, Any]) -> None:
-        _check(group["lr"] >= 0, "LBFGS", f"invalid learning rate lr={group['lr']} (must be >= 0)")
-        _check(group["max_iter"] >= 1, "LBFGS", f"invalid max_iter={group['max_iter']} (must be >= 1)")
-        _check(group["history_size"] >= 1, "LBFGS", f"invalid history_size={group['history_size']} (must be >= 1)")
-        _check(group["line_search_fn"] in (None, "strong_wolfe"), "LBFGS",
-               f"line_search_fn must be None or 'strong_wolfe', got {group['line_search_fn']!r}")
+        group["lr"] = check.number(group["lr"], "lr", "LBFGS", low=0.0)
+        group["max_iter"] = check.positive_int(group["max_iter"], "max_iter", "LBFGS")
+        group["max_eval"] = check.positive_int(group["max_eval"], "max_eval", "LBFGS")
+        group["tolerance_grad"] = check.number(group["tolerance_grad"], "tolerance_grad", "LBFGS", low=0.0)
+        group["tolerance_change"] = check.number(group["tolerance_change"], "tolerance_change", "LBFGS", low=0.0)
+        group["history_size"] = check.positive_int(group["history_size"], "history_size", "LBFGS")
+        check.choice(group["line_search_fn"], "line_search_fn", "LBFGS", (None, "strong_wolfe"))
 
     def add_param_group(self, group: Dict[str, Any]) -> None:
         if self.param_groups:

@@ -25,6 +25,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Unio
 
 import numpy as np
 
+from .. import _checks as check
 from .optimizer import Optimizer
 
 __all__ = [
@@ -87,6 +88,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Target, last_epoch: int = -1):
         _check_target(type(self).__name__, optimizer)
+        last_epoch = check.integer(last_epoch, "last_epoch", type(self).__name__, low=-1)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -202,10 +204,8 @@ class StepLR(LRScheduler):
     rate by some factor every few epochs")."""
 
     def __init__(self, optimizer: Target, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        if step_size <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
-        self.step_size = step_size
-        self.gamma = gamma
+        self.step_size = check.positive_int(step_size, "step_size", "StepLR")
+        self.gamma = check.number(gamma, "gamma", "StepLR", low=0.0)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -221,8 +221,11 @@ class MultiStepLR(LRScheduler):
     """``lr = base_lr * gamma ** (number of milestones <= epoch)``."""
 
     def __init__(self, optimizer: Target, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1):
-        self.milestones = Counter(milestones)
-        self.gamma = gamma
+        if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
+            raise check.type_error("MultiStepLR", "milestones", "an iterable of integers >= 0", milestones)
+        self.milestones = Counter(check.nonnegative_int(m, f"milestones[{i}]", "MultiStepLR")
+                                  for i, m in enumerate(milestones))
+        self.gamma = check.number(gamma, "gamma", "MultiStepLR", low=0.0)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -239,10 +242,10 @@ class ConstantLR(LRScheduler):
     """``lr = base_lr * factor`` until ``total_iters``, then ``base_lr``."""
 
     def __init__(self, optimizer: Target, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
-        if factor > 1.0 or factor < 0:
-            raise ValueError(f"ConstantLR: factor must be in [0, 1], got {factor}")
-        self.factor = factor
-        self.total_iters = total_iters
+        # factor 0 would divide by zero at total_iters (the chainable step restores base_lr by
+        # multiplying with 1 / factor), so unlike PyTorch's [0, 1] the range is (0, 1]
+        self.factor = check.number(factor, "factor", "ConstantLR", low=0.0, high=1.0, low_open=True)
+        self.total_iters = check.nonnegative_int(total_iters, "total_iters", "ConstantLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -263,13 +266,9 @@ class LinearLR(LRScheduler):
 
     def __init__(self, optimizer: Target, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1):
-        if start_factor > 1.0 or start_factor <= 0:
-            raise ValueError(f"LinearLR: start_factor must be in (0, 1], got {start_factor}")
-        if end_factor > 1.0 or end_factor < 0:
-            raise ValueError(f"LinearLR: end_factor must be in [0, 1], got {end_factor}")
-        self.start_factor = start_factor
-        self.end_factor = end_factor
-        self.total_iters = total_iters
+        self.start_factor = check.number(start_factor, "start_factor", "LinearLR", low=0.0, high=1.0, low_open=True)
+        self.end_factor = check.number(end_factor, "end_factor", "LinearLR", low=0.0, high=1.0)
+        self.total_iters = check.positive_int(total_iters, "total_iters", "LinearLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -292,7 +291,7 @@ class ExponentialLR(LRScheduler):
     ``gamma = exp(-k)``)."""
 
     def __init__(self, optimizer: Target, gamma: float, last_epoch: int = -1):
-        self.gamma = gamma
+        self.gamma = check.number(gamma, "gamma", "ExponentialLR", low=0.0)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -309,9 +308,7 @@ class InverseTimeLR(LRScheduler):
     Not in PyTorch (``LambdaLR(opt, lambda t: 1 / (1 + k * t))`` is the same schedule)."""
 
     def __init__(self, optimizer: Target, decay: float, last_epoch: int = -1):
-        if decay < 0:
-            raise ValueError(f"InverseTimeLR: decay must be >= 0, got {decay}")
-        self.decay = decay
+        self.decay = check.number(decay, "decay", "InverseTimeLR", low=0.0)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -322,8 +319,8 @@ class PolynomialLR(LRScheduler):
     """``lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power``."""
 
     def __init__(self, optimizer: Target, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
-        self.total_iters = total_iters
-        self.power = power
+        self.total_iters = check.positive_int(total_iters, "total_iters", "PolynomialLR")
+        self.power = check.number(power, "power", "PolynomialLR", low=0.0)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -354,15 +351,10 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Target, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,
                  warmup_iters: int = 0, warmup_start_factor: float = 0.0):
-        if T_max <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max}")
-        if warmup_iters < 0 or not 0 <= warmup_start_factor <= 1:
-            raise ValueError(f"CosineAnnealingLR: need warmup_iters >= 0 and warmup_start_factor in [0, 1], got "
-                             f"{warmup_iters} and {warmup_start_factor}")
-        self.T_max = T_max
-        self.eta_min = eta_min
-        self.warmup_iters = warmup_iters
-        self.warmup_start_factor = warmup_start_factor
+        self.T_max = check.positive_int(T_max, "T_max", "CosineAnnealingLR")
+        self.eta_min = check.number(eta_min, "eta_min", "CosineAnnealingLR", low=0.0)
+        self.warmup_iters = check.nonnegative_int(warmup_iters, "warmup_iters", "CosineAnnealingLR")
+        self.warmup_start_factor = check.probability(warmup_start_factor, "warmup_start_factor", "CosineAnnealingLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> List[float]:
@@ -394,9 +386,17 @@ class SequentialLR(LRScheduler):
 
     def __init__(self, optimizer: Target, schedulers: Sequence[LRScheduler], milestones: Sequence[int],
                  last_epoch: int = -1):
+        _check_target("SequentialLR", optimizer)
+        last_epoch = check.integer(last_epoch, "last_epoch", "SequentialLR", low=-1)
+        if not isinstance(schedulers, (list, tuple)):
+            raise check.type_error("SequentialLR", "schedulers", "a list of schedulers", schedulers)
+        if not isinstance(milestones, (list, tuple)):
+            raise check.type_error("SequentialLR", "milestones", "a list of integers", milestones)
         if len(schedulers) < 1:
             raise ValueError("SequentialLR: expects at least one scheduler")
         for i, s in enumerate(schedulers):
+            if not isinstance(s, LRScheduler):
+                raise check.type_error("SequentialLR", f"schedulers[{i}]", "a scheduler", s)
             if isinstance(s, ReduceLROnPlateau):
                 raise ValueError(f"SequentialLR: scheduler {i} is a ReduceLROnPlateau, which is not supported")
             if s.optimizer is not optimizer:
@@ -405,7 +405,9 @@ class SequentialLR(LRScheduler):
             raise ValueError(f"SequentialLR: expects {len(schedulers) - 1} milestones for {len(schedulers)} "
                              f"schedulers, got {len(milestones)}")
         self._schedulers = list(schedulers)
-        self._milestones = list(milestones)
+        self._milestones = [check.positive_int(m, f"milestones[{i}]", "SequentialLR") for i, m in enumerate(milestones)]
+        if self._milestones != sorted(self._milestones):
+            raise ValueError(f"SequentialLR: milestones must be increasing, got {list(milestones)}")
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:
@@ -439,6 +441,17 @@ class SequentialLR(LRScheduler):
             s.load_state_dict(sd)
 
 
+def _metric(value: Any) -> float:
+    """The metric given to ``ReduceLROnPlateau.step``: a number, or a one-element Tensor/array."""
+    from .._tensor import Tensor  # local: avoid an import cycle at package import
+
+    if isinstance(value, (Tensor, np.ndarray)) and int(np.prod(value.shape)) == 1:
+        value = (value.detach().numpy() if isinstance(value, Tensor) else value).reshape(()).item()
+    if not check.is_number(value):
+        raise check.type_error("ReduceLROnPlateau.step", "metrics", "a number", value)
+    return float(value)  # NaN and Inf too: as in PyTorch, they are never an improvement
+
+
 class ReduceLROnPlateau(LRScheduler):
     """Multiply the rate by ``factor`` when the metric passed to ``step(metric)`` has not improved
     (by ``threshold``, relative or absolute) for more than ``patience`` steps. ``simulate`` feeds
@@ -447,22 +460,24 @@ class ReduceLROnPlateau(LRScheduler):
     def __init__(self, optimizer: Target, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
                  min_lr: Union[float, List[float]] = 0, eps: float = 1e-8):
-        if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor}")
-        _check_target("ReduceLROnPlateau", optimizer)
-        if mode not in ("min", "max"):
-            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        name = "ReduceLROnPlateau"
+        factor = check.number(factor, "factor", name, low=0.0, high=1.0, high_open=True)
+        _check_target(name, optimizer)
+        check.choice(mode, "mode", name, ("min", "max"))
+        check.choice(threshold_mode, "threshold_mode", name, ("rel", "abs"))
+        patience = check.nonnegative_int(patience, "patience", name)
+        cooldown = check.nonnegative_int(cooldown, "cooldown", name)
+        threshold = check.number(threshold, "threshold", name, low=0.0)
+        eps = check.number(eps, "eps", name, low=0.0)
         self.factor = factor
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
                 raise ValueError(f"ReduceLROnPlateau: expected {len(optimizer.param_groups)} min_lrs, got "
                                  f"{len(min_lr)}")
-            self.min_lrs = list(min_lr)
+            self.min_lrs = [check.number(v, f"min_lr[{i}]", name, low=0.0) for i, v in enumerate(min_lr)]
         else:
-            self.min_lrs = [min_lr] * len(optimizer.param_groups)
+            self.min_lrs = [check.number(min_lr, "min_lr", name, low=0.0)] * len(optimizer.param_groups)
         self.patience = patience
         self.cooldown = cooldown
         self.eps = eps
@@ -477,7 +492,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     def step(self, metrics: float, epoch: Optional[int] = None) -> None:  # type: ignore[override]
-        current = float(metrics)
+        current = _metric(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current, self.best):
             self.best = current

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import numbers
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._signature import declared_init, keyword
 from .._tensor import Tensor
@@ -28,24 +28,45 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: Dict[Tensor, Dict[str, Any]] = {}
         self.param_groups: List[Dict[str, Any]] = []
-        groups = list(params)
+        name = type(self).__name__
+        groups = _param_list(params, name, "params")
         if not groups:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        if not isinstance(groups[0], dict):
+            raise ValueError(f"{name}: got an empty parameter list")
+        dicts = [isinstance(g, dict) for g in groups]
+        if any(dicts) and not all(dicts):
+            raise TypeError(f"{name}: params must be all tensors or all parameter-group dicts, got a mix "
+                            f"(element {dicts.index(not dicts[0])} is a {type(groups[dicts.index(not dicts[0])]).__name__})")
+        if not dicts[0]:
             groups = [{"params": groups}]
         for g in groups:
             self.add_param_group(g)
 
     def add_param_group(self, group: Dict[str, Any]) -> None:
         """Add parameters with their own hyper-parameters (missing ones take the defaults)."""
+        name = type(self).__name__
+        if not isinstance(group, dict):
+            raise check.type_error(name, "a parameter group", "a dict with 'params'", group)
         group = dict(group)
+        if "params" not in group:
+            raise ValueError(f"{name}: a parameter group must have a 'params' entry, got keys {sorted(map(str, group))}")
+        # PyTorch keeps unknown keys silently; a misspelt hyper-parameter ({"params": ..,
+        # "learning_rate": 0.1}) would then be ignored, so only the known ones are taken.
+        unknown = sorted(str(k) for k in group if k != "params" and k not in self.defaults and k not in _GROUP_EXTRA_KEYS)
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {', '.join(map(repr, unknown))} in a parameter group "
+                             f"(known: params, {', '.join(self.defaults)})")
         params = group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
+        params = [params] if isinstance(params, Tensor) else _param_list(params, name, "a parameter group's params")
+        if not params:
+            raise ValueError(f"{name}: a parameter group has an empty 'params' list")
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
-                raise TypeError(f"{type(self).__name__}: parameter {i} is a {type(p).__name__}, not a Tensor")
+                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}, not a Tensor")
+            if p.dtype not in (_core.dtype.float32, _core.dtype.float64):
+                raise TypeError(f"{name}: parameter {i} is a {p.dtype} tensor; only floating-point tensors can be "
+                                f"optimized")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__}: parameter {i} is not a leaf tensor (optimize leaves)")
+                raise ValueError(f"{name}: parameter {i} is not a leaf tensor (optimize leaves)")
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params):
             raise ValueError(f"{type(self).__name__}: some parameters appear in more than one parameter group")
@@ -79,6 +100,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (to None by default, as PyTorch does)."""
+        set_to_none = check.flag(set_to_none, "set_to_none", f"{type(self).__name__}.zero_grad")
         for g in self.param_groups:
             for p in g["params"]:
                 if set_to_none:
@@ -114,7 +136,19 @@ class Optimizer:
         """Restore what ``state_dict()`` saved; checks group sizes and state shapes first."""
         from .._tensor import tensor  # local: avoid an import cycle at package import
 
-        groups = state_dict["param_groups"]
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise check.type_error(owner, "state_dict", "a dict with 'state' and 'param_groups' (from state_dict())",
+                                   state_dict)
+        if not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(f"{owner}: the state dict lacks "
+                             f"{' and '.join(repr(k) for k in ('state', 'param_groups') if k not in state_dict)} "
+                             f"(keys: {sorted(map(str, state_dict))})")
+        groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, dict) and "params" in g for g in groups):
+            raise check.type_error(owner, "param_groups", "a list of dicts with 'params'", groups)
+        if not isinstance(saved_state, dict) or not all(isinstance(v, dict) for v in saved_state.values()):
+            raise check.type_error(owner, "state", "a dict of per-parameter dicts", saved_state)
         if len(groups) != len(self.param_groups):
             raise ValueError(f"{type(self).__name__}.load_state_dict: the state has {len(groups)} parameter groups, "
                              f"the optimizer {len(self.param_groups)}")
@@ -125,11 +159,32 @@ class Optimizer:
                                  f"parameters in the state, {len(own['params'])} in the optimizer")
             for idx, p in zip(saved["params"], own["params"]):
                 by_index[idx] = p
+        # the hyper-parameters as they will be: checked now, so a failed load changes nothing
+        loaded_groups = []
+        for saved, own in zip(groups, self.param_groups):
+            merged = dict(own)
+            merged.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})
+            merged["params"] = own["params"]
+            unknown = sorted(str(k) for k in merged
+                             if k != "params" and k not in self.defaults and k not in _GROUP_EXTRA_KEYS)
+            if unknown:
+                raise ValueError(f"{owner}: unknown key(s) {', '.join(map(repr, unknown))} in a saved parameter group "
+                                 f"(known: params, {', '.join(self.defaults)})")
+            self._check_group(merged)
+            loaded_groups.append(merged)
         new_state: Dict[Tensor, Dict[str, Any]] = {}
-        for idx, entries in state_dict["state"].items():
+        for idx, entries in saved_state.items():
+            if not check.is_integer(idx) and not (isinstance(idx, str) and idx.isdigit()):
+                raise check.type_error(owner, "a state key", "a parameter's position (an integer)", idx)
+            if int(idx) not in by_index:
+                raise ValueError(f"{owner}: the state has an entry for parameter {int(idx)}, but the optimizer has "
+                                 f"{len(by_index)} parameters")
             p = by_index[int(idx)]
             restored = {}
             for k, v in entries.items():
+                if k == "step" and not check.is_number(v) and not (isinstance(v, np.ndarray) and v.ndim == 0
+                                                                   and v.dtype.kind in "iuf"):
+                    raise check.type_error(owner, f"state 'step' of parameter {int(idx)}", "a step count", v)
                 if isinstance(v, np.ndarray) and k not in self._array_state_keys:
                     if v.shape != tuple(p.shape):
                         raise ValueError(f"{type(self).__name__}.load_state_dict: state '{k}' of parameter {idx} "
@@ -139,10 +194,8 @@ class Optimizer:
                     restored[k] = copy.deepcopy(v)
             new_state[p] = restored
         self.state = new_state
-        for saved, own in zip(groups, self.param_groups):
-            for k, v in saved.items():
-                if k != "params":
-                    own[k] = copy.deepcopy(v)
+        for merged, own in zip(loaded_groups, self.param_groups):
+            own.update(merged)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -200,17 +253,11 @@ class RuleOptimizer(Optimizer):
             if kind == "number":
                 out[key] = _number(value, name, key)
             elif kind == "flag":
-                if not isinstance(value, (bool, np.bool_)):
-                    raise TypeError(f"{name}: {key} must be True or False, got {value!r}")
-                out[key] = bool(value)
+                out[key] = check.flag(value, key, name)
             elif kind == "choice":
-                if not isinstance(value, str):
-                    raise TypeError(f"{name}: {key} must be one of {h['choices']}, got {value!r}")
-                out[key] = value
+                out[key] = check.choice(value, key, name, h["choices"]) if h["choices"] else value
             else:
-                if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-                    raise TypeError(f"{name}: {key} must be a pair of numbers, got {value!r}")
-                out[key] = (_number(value[0], name, f"{key}[0]"), _number(value[1], name, f"{key}[1]"))
+                out[key] = check.pair_of_numbers(value, key, name)
         return out
 
     def _group_hyper(self, group: Dict[str, Any]) -> Any:
@@ -276,10 +323,24 @@ def _scale_gradients(group: Dict[str, Any], params: List[Tensor], optimizer: str
         grad *= value   # the gradient's own memory: the update below reads p.grad
 
 
+#: Keys a parameter group may hold besides ``params`` and the hyper-parameters: what schedulers
+#: write (``initial_lr``), a label users give a group (PyTorch's ``name``) and ``grad_scale``
+#: (see _scale_gradients).
+_GROUP_EXTRA_KEYS = frozenset({"initial_lr", "name", "grad_scale"})
+
+
+def _param_list(params: Any, optimizer: str, what: str) -> List[Any]:
+    """``params`` as a list: an iterable of tensors or of group dicts (not one tensor, a dict, a
+    string or a number). A lone tensor given as ``params`` would iterate over its rows."""
+    expected = "an iterable of Tensors or of parameter-group dicts"
+    if isinstance(params, (Tensor, dict, str, bytes)) or not hasattr(params, "__iter__"):
+        raise check.type_error(optimizer, what, expected, params)
+    return list(params)
+
+
 def _number(value: Any, optimizer: str, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{optimizer}: {name} must be a number, got {value!r}")
-    return float(value)
+    """A finite number (an infinite or NaN rate, decay or beta only ever yields NaN parameters)."""
+    return check.number(value, name, optimizer)
 
 
 def _constructor(cls: type) -> Callable[..., None]:

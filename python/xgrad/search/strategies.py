@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 import numpy as np
 
+from .. import _checks as check
 from ..random import get_rng_state, manual_seed, randint, set_rng_state
 from .execution import Job, Runner, derive_seed
 from .results import SearchResults, Trial
@@ -55,9 +56,8 @@ def _check_common(owner: str, objective: Any, mode: str, n_jobs: Any, client: An
         if n_jobs != 1:
             raise ValueError(f"{owner}: pass either n_jobs (local processes) or client (Dask), not both; "
                              f"got n_jobs={n_jobs!r} and a client")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer))
-                             or seed < 0):
-        raise ValueError(f"{owner}: seed must be a non-negative integer or None, got {seed!r}")
+    if seed is not None:
+        check.seed(seed, "seed", owner)
     if threads_per_trial is not None and (isinstance(threads_per_trial, bool)
                                           or not isinstance(threads_per_trial, (numbers.Integral, np.integer))
                                           or threads_per_trial < 1):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Dict, List
 
 import numpy as np
@@ -108,15 +109,27 @@ class History:
     def from_dict(cls, arrays: Dict[str, np.ndarray]) -> "History":
         """Rebuild a History from ``as_dict()`` (checkpoints; one written before ``acc`` existed
         gets NaN accuracies)."""
+        if not isinstance(arrays, Mapping):
+            raise TypeError(f"History.from_dict: expected a dict of arrays (History.as_dict()), got "
+                            f"{type(arrays).__name__}")
+        missing = [k for k in ("loss", *_PER_EPOCH) if k not in arrays]
+        if missing:
+            raise ValueError(f"History.from_dict: missing {', '.join(missing)}")
+
+        def numbers(key: str) -> List[float]:
+            values = np.asarray(arrays[key])
+            if values.dtype.kind not in "biuf":
+                raise TypeError(f"History.from_dict: {key} must be an array of numbers, got dtype {values.dtype}")
+            return [float(v) for v in values.ravel()]
+
         h = cls()
-        h._loss = [float(v) for v in np.asarray(arrays["loss"]).ravel()]
-        acc = arrays.get("acc")
-        h._acc = [math.nan] * len(h._loss) if acc is None else [float(v) for v in np.asarray(acc).ravel()]
+        h._loss = numbers("loss")
+        h._acc = [math.nan] * len(h._loss) if arrays.get("acc") is None else numbers("acc")
         if len(h._acc) != len(h._loss):
             raise ValueError(f"History.from_dict: {len(h._acc)} iteration accuracies for {len(h._loss)} "
                              f"iteration losses")
         for k in _PER_EPOCH:
-            h._epoch[k] = [float(v) for v in np.asarray(arrays[k]).ravel()]
+            h._epoch[k] = numbers(k)
         lengths = {len(v) for v in h._epoch.values()}
         if len(lengths) != 1:
             raise ValueError(f"History.from_dict: per-epoch arrays have different lengths "

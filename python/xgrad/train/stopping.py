@@ -7,6 +7,8 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
+from .. import _checks as check
+
 from .callback import Callback
 
 _MONITORS = ("val_loss", "val_acc", "train_loss", "train_acc")
@@ -28,16 +30,12 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor: str = "val_loss", patience: int = 3, min_delta: float = 0.0,
                  mode: str = "auto", restore_best_weights: bool = False):
-        if monitor not in _MONITORS:
-            raise ValueError(f"EarlyStopping: monitor={monitor!r}, expected one of {_MONITORS}")
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 0:
-            raise ValueError(f"EarlyStopping: patience={patience!r}, expected an int >= 0")
+        check.choice(monitor, "monitor", "EarlyStopping", _MONITORS)
+        patience = check.nonnegative_int(patience, "patience", "EarlyStopping")
         # NaN would make every comparison False: no epoch would ever improve and the run would stop
-        if (isinstance(min_delta, bool) or not isinstance(min_delta, (int, float, np.integer, np.floating))
-                or not math.isfinite(min_delta) or min_delta < 0):
-            raise ValueError(f"EarlyStopping: min_delta={min_delta!r}, expected a finite number >= 0")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"EarlyStopping: mode={mode!r}, expected 'auto', 'min' or 'max'")
+        min_delta = check.number(min_delta, "min_delta", "EarlyStopping", low=0.0)
+        check.choice(mode, "mode", "EarlyStopping", ("auto", "min", "max"))
+        restore_best_weights = check.flag(restore_best_weights, "restore_best_weights", "EarlyStopping")
         self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
         self.mode = ("max" if monitor.endswith("acc") else "min") if mode == "auto" else mode
         self.restore_best_weights = bool(restore_best_weights)

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Uni
 
 import numpy as np
 
+from .. import _checks as check
 from .. import _core
 from .._tensor import Tensor, tensor
 from ..autograd import no_grad
@@ -164,8 +165,10 @@ class Trainer:
                 raise TypeError(f"Trainer: callback {i} ({type(cb).__name__}) has none of the hooks {_HOOKS}")
         if batch_transform is not None and not callable(batch_transform):
             raise TypeError(f"Trainer: batch_transform must be callable, got {type(batch_transform).__name__}")
-        if keep_checkpoints is not None and (not isinstance(keep_checkpoints, int) or keep_checkpoints < 1):
-            raise ValueError(f"Trainer: keep_checkpoints={keep_checkpoints!r}, expected None or an int >= 1")
+        keep_checkpoints = check.optional_int(keep_checkpoints, "keep_checkpoints", "Trainer", low=1)
+        progress = check.flag(progress, "progress", "Trainer")
+        if checkpoint_dir is not None and not isinstance(checkpoint_dir, (str, os.PathLike)):
+            raise check.type_error("Trainer", "checkpoint_dir", "None or a path (str or os.PathLike)", checkpoint_dir)
         self.model, self.loss_fn, self.optimizer, self.scheduler = model, loss_fn, optimizer, scheduler
         self.callbacks: List[Any] = callbacks
         self.checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
@@ -291,11 +294,8 @@ class Trainer:
         ``max_steps`` is reached first ends the run, so a loader that never ends (e.g. one
         cycling over a small set) with ``epochs=1, max_steps=N`` takes exactly N steps. A run
         resumed from a checkpoint of a cut epoch starts its next epoch at the loader's start."""
-        if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
-            raise ValueError(f"Trainer.fit: epochs={epochs!r}, expected an int >= 1")
-        if max_steps is not None and (not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool)
-                                      or max_steps < 1):
-            raise ValueError(f"Trainer.fit: max_steps={max_steps!r}, expected None or an int >= 1")
+        epochs = check.positive_int(epochs, "epochs", "Trainer.fit")
+        max_steps = check.optional_int(max_steps, "max_steps", "Trainer.fit", low=1)
         self.max_steps = None if max_steps is None else int(max_steps)
         if self._out_of_steps():
             warnings.warn(f"Trainer.fit: {self.iteration} steps are already taken and max_steps={max_steps} is "
@@ -486,13 +486,17 @@ def predict(model: Module, x_or_loader: Any, batch_size: int = 512) -> np.ndarra
     """``model``'s outputs as a NumPy array in eval mode under ``no_grad`` (mode restored after):
     ``x`` (N, ...) array/Tensor -> (N, C) in chunks of ``batch_size``; a loader -> its batches' first
     elements run through the model and concatenated."""
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"predict: batch_size={batch_size!r}, expected an int >= 1")
+    batch_size = check.positive_int(batch_size, "batch_size", "predict")
     was_training = model.training
     model.eval()
     outs = []
     try:
         with no_grad():
+            if isinstance(x_or_loader, (np.generic, int, float)):
+                raise ValueError("predict: got a 0-d input, expected a batch of shape (N, ...)")
+            if not isinstance(x_or_loader, (np.ndarray, Tensor)) and not hasattr(x_or_loader, "__iter__"):
+                raise check.type_error("predict", "x_or_loader", "an array, a Tensor or a loader of batches",
+                                       x_or_loader)
             if isinstance(x_or_loader, (np.ndarray, Tensor)):
                 x = x_or_loader
                 if len(x.shape) == 0:
