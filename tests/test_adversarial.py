@@ -41,29 +41,23 @@ R, V, I, T_ = RuntimeError, ValueError, IndexError, TypeError
 
 # Bugs found in python/xgrad/_tensor/, which the integer-dtype work owns at the moment: each case is
 # an expected failure (strict), to pass once the argument goes through xgrad/_checks.py there.
-TENSOR_PACKAGE = "python/xgrad/_tensor"
-FLOAT_OF_STR = TENSOR_PACKAGE + " converts the argument with float(), so a string surfaces as float()'s own message"
 
 # ------------------------------------------------------------------------------------ tensor
 TENSOR = [
     Case("pow-str-exponent", "t(2).pow('2')", T_, r"pow: exponent must be a .*number", "T(2).pow('2')",
-         (TypeError,), xfail=TENSOR_PACKAGE + ": pow('2') is float('2'), accepted"),
-    Case("clip-str-bound", "t(3).clip('a', 1)", T_, r"clip: min must be", "T(3).clip('a', 1)", (TypeError,),
-         xfail=FLOAT_OF_STR),
+         (TypeError,)),
+    Case("clip-str-bound", "t(3).clip('a', 1)", T_, r"clip: min must be", "T(3).clip('a', 1)", (TypeError,)),
     Case("full-str-value", "xgrad.full((2,), 'x')", T_, r"full: fill_value must be", "torch.full((2,), 'x')",
-         (TypeError,), xfail=FLOAT_OF_STR),
-    Case("fill_-str-value", "t(2).fill_('x')", T_, r"fill_: value must be", "T(2).fill_('x')", (TypeError,),
-         xfail=FLOAT_OF_STR),
+         (TypeError,)),
+    Case("fill_-str-value", "t(2).fill_('x')", T_, r"fill_: value must be", "T(2).fill_('x')", (TypeError,)),
     Case("transpose-float-dim", "t(2, 3).transpose(0, 1.0)", T_, r"transpose: dim1 must be an integer",
-         "T(2, 3).transpose(0, 1.0)", (TypeError,), xfail=TENSOR_PACKAGE + ": transpose takes int(dim), so 1.0 is 1"),
+         "T(2, 3).transpose(0, 1.0)", (TypeError,)),
     Case("stride-dim-out-of-range", "t(2, 3).stride(-3)", I, r"stride: dimension -3 is out of range",
-         "T(2, 3).stride(-3)", (IndexError,), xfail=TENSOR_PACKAGE + ": stride indexes a tuple ('tuple index out of "
-         "range')"),
+         "T(2, 3).stride(-3)", (IndexError,)),
     Case("zeros-size-beyond-int64", "xgrad.zeros(2**63)", V, r"zeros: .*int64", "torch.zeros(2**63)",
-         (RuntimeError, ValueError, TypeError), xfail=TENSOR_PACKAGE + ": the shape reaches pybind11 ('incompatible function "
-         "arguments')"),
+         (RuntimeError, ValueError, TypeError)),
     Case("cat-of-a-tensor", "xgrad.cat(t(2, 3))", T_, r"concatenate: expected a sequence of tensors", "torch.cat(T(2, 3))",
-         (TypeError,), xfail=TENSOR_PACKAGE + ": cat iterates over the rows of a tensor given in place of a list"),
+         (TypeError,)),
     Case("add-shapes", "t(2, 3) + t(3, 2)", V, r"add: .*\(2, 3\) and \(3, 2\)", "T(2, 3) + T(3, 2)"),
     Case("sub-shapes", "t(2, 3) - t(4)", V, r"sub: .*\(2, 3\) and \(4,\)", "T(2, 3) - T(4)"),
     Case("mul-shapes", "t(2, 3) * t(2)", V, r"mul: .*\(2, 3\) and \(2,\)", "T(2, 3) * T(2)"),
@@ -89,7 +83,7 @@ TENSOR = [
          "T(0, 3) @ T(4, 5)"),
     Case("matmul-scalar", "t(1) @ 3", V, r"matmul: scalar operands are not allowed", "T(1) @ 3", (TypeError,)),
     Case("matmul-0d", "xgrad.tensor(2.0) @ t(2)", V, r"matmul", "torch.tensor(2.0) @ T(2)"),
-    Case("pow-tensor-exponent", "t(2).pow(t(3))", T_, r"pow: the exponent must be a Python number"),
+    Case("pow-tensor-exponent", "t(2).pow(t(3))", T_, r"pow: exponent must be a Python number"),
     Case("sum-float-dim", "t(2, 3).sum(1.5)", T_, r"sum: dim must be an int or a tuple of ints, got 1.5",
          "T(2, 3).sum(1.5)", (TypeError,)),
     Case("sum-str-dim", "t(2, 3).sum('0')", T_, r"sum: dim must be an int or a tuple of ints, got '0'",
@@ -101,8 +95,8 @@ TENSOR = [
          (IndexError,)),
     Case("mean-negative-dim", "t(2, 3).mean(-3)", I, r"mean: axis -3", "T(2, 3).mean(-3)", (IndexError,)),
     Case("max-empty", "t(0).max()", V, r"max: zero-size reduction over shape \(0,\)", "T(0).max()"),
-    Case("min-empty-dim", "t(0, 3).min(0)", V, r"min: zero-size reduction", "T(0, 3).min(0)", (IndexError,)),
-    Case("argmax-empty", "t(0).argmax()", V, r"argmax of an empty sequence", "T(0).argmax()",
+    Case("min-empty-dim", "t(0, 3).min(0)", I, r"min: dim 0 of shape \(0, 3\) is empty", "T(0, 3).min(0)", (IndexError,)),
+    Case("argmax-empty", "t(0).argmax()", I, r"argmax: the tensor is empty \(shape \(0,\)\)", "T(0).argmax()",
          (IndexError,)),
     Case("softmax-float-dim", "t(2, 3).softmax(1.0)", T_,
          r"Tensor.softmax: expected softmax\(self, dim: int = -1\).*got arguments of type \(float\)",
@@ -127,9 +121,7 @@ TENSOR = [
          "T(2, 3).reshape(2.0, 3)", (TypeError,)),
     Case("reshape-negative", "t(2, 3).reshape(-2, 3)", V, r"reshape: invalid dimension in \(-2, 3\)",
          "T(2, 3).reshape(-2, 3)"),
-    Case("view-non-contiguous", "t(2, 3).T.view(6)", R, r"view", "T(2, 3).T.view(6)",
-         xfail=TENSOR_PACKAGE + ": Tensor.view is reshape, so a view of a transposed tensor silently copies "
-         "(writes to it do not reach the original)"),
+    Case("view-non-contiguous", "t(2, 3).T.view(6)", R, r"view", "T(2, 3).T.view(6)"),
     Case("permute-rank", "t(2, 3).permute(0)", V, r"permute: got 1 dims for a tensor of rank 2",
          "T(2, 3).permute(0)"),
     Case("permute-repeated", "t(2, 3).permute(0, 0)", V, r"permute: repeated axis", "T(2, 3).permute(0, 0)"),
@@ -186,9 +178,9 @@ TENSOR = [
          (TypeError,)),
     Case("zeros-str-size", "xgrad.zeros(2, '3')", T_, r"shape entries must be integers", "torch.zeros(2, '3')",
          (TypeError,)),
-    Case("zeros-float16", "xgrad.zeros(2, dtype=np.float16)", T_, r"float32 or float64; got dtype float16"),
-    Case("ones-int-dtype", "xgrad.ones(3, dtype=int)", T_, r"float32 or float64; got dtype int64"),
-    Case("randn-bad-dtype", "xgrad.randn(2, dtype='x')", T_, r"dtype must be float32 or float64, got 'x'",
+    Case("zeros-float16", "xgrad.zeros(2, dtype=np.float16)", T_, r"float32, float64, int64, int32, uint8 or bool; got dtype float16"),
+    Case("ones-complex-dtype", "xgrad.ones(3, dtype=complex)", T_, r"float32, float64, int64, int32, uint8 or bool; got dtype complex128"),
+    Case("randn-bad-dtype", "xgrad.randn(2, dtype='x')", T_, r"dtype must be one of float32, float64, int64, int32, uint8, bool; got 'x'",
          "torch.randn(2, dtype='x')", (TypeError,)),
     Case("arange-zero-step", "xgrad.arange(0, 1, 0)", V, r"arange: step must be nonzero", "torch.arange(0, 1, 0)"),
     Case("arange-huge", "xgrad.arange(0, 10**20)", V, r"arange: .* more than int64 can count",
@@ -219,8 +211,8 @@ TENSOR = [
          r"from_numpy: cannot share the memory of this array \(its bytes are in the other byte order \(>f4\)\)"),
     Case("from_numpy-float16", "xgrad.from_numpy(np.ones(3, dtype=np.float16))", T_,
          r"from_numpy: cannot share the memory of a float16 array"),
-    Case("from_numpy-int64", "xgrad.from_numpy(np.ones(3, dtype=np.int64))", T_,
-         r"from_numpy: cannot share the memory of a int64 array"),
+    Case("from_numpy-int16", "xgrad.from_numpy(np.ones(3, dtype=np.int16))", T_,
+         r"from_numpy: cannot share the memory of a int16 array"),
     Case("cat-empty", "xgrad.cat([])", V, r"concatenate: need at least one tensor", "torch.cat([])", (ValueError,)),
     Case("cat-dim", "xgrad.cat([t(2, 3)], 2)", I, r"concatenate: axis 2 is out of bounds", "torch.cat([T(2, 3)], 2)",
          (IndexError,)),
@@ -237,8 +229,9 @@ TENSOR = [
     Case("item-many", "t(2, 3).item()", V, r"item: only a tensor with one element .* got shape \(2, 3\)",
          "T(2, 3).item()"),
     Case("item-empty", "t(0).item()", V, r"item: only a tensor with one element .* got shape \(0,\)", "T(0).item()"),
-    Case("to-device-string", "t(2).to('cuda')", T_, r"dtype must be float32 or float64, got 'cuda'"),
-    Case("to-int32", "t(2).to(np.int32)", T_, r"float32 or float64; got dtype int32"),
+    Case("to-device-string", "t(2).to('cuda')", V, r"to: xgrad runs on the CPU only, got device 'cuda'", "T(2).to('cuda')",
+         (RuntimeError, AssertionError)),
+    Case("to-int16", "t(2).to(np.int16)", T_, r"float32, float64, int64, int32, uint8 or bool; got dtype int16"),
     Case("copy_-shapes", "t(2, 3).copy_(t(3, 2))", V, r"copy: .*\(2, 3\) and \(3, 2\)", "T(2, 3).copy_(T(3, 2))"),
     Case("add_-shapes", "t(2, 3).add_(t(3, 3))", V, r"in-place op: .*\(2, 3\) and \(3, 3\)", "T(2, 3).add_(T(3, 3))"),
     Case("add_-grows-destination", "t(3).add_(t(2, 3))", V, r"in-place op", "T(3).add_(T(2, 3))"),
@@ -341,13 +334,11 @@ AUTOGRAD = [
     Case("autograd-backward-not-tensor", "xgrad.autograd.backward(3.0)", T_, r"backward: tensor must be an xgrad "
          r"Tensor, got 3.0 \(float\)", "torch.autograd.backward(3.0)", (TypeError, AttributeError)),
     Case("zeros-requires_grad-int", "xgrad.zeros(3, requires_grad=1)", T_, r"zeros: requires_grad must be True or False",
-         "torch.zeros(3, requires_grad=1)", (TypeError,), xfail=TENSOR_PACKAGE + ": creation takes any truthy "
-         "requires_grad"),
+         "torch.zeros(3, requires_grad=1)", (TypeError,)),
     Case("tensor-requires_grad-str", "xgrad.tensor([1.0], requires_grad='yes')", T_, r"tensor: requires_grad must be "
-         "True or False", "torch.tensor([1.0], requires_grad='yes')", (TypeError,),
-         xfail=TENSOR_PACKAGE + ": creation takes any truthy requires_grad"),
+         "True or False", "torch.tensor([1.0], requires_grad='yes')", (TypeError,)),
     Case("sum-keepdim-str", "t(2, 3).sum(0, keepdim='yes')", T_, r"sum: keepdim must be True or False",
-         "T(2, 3).sum(0, keepdim='yes')", (TypeError,), xfail=TENSOR_PACKAGE + ": reductions take any truthy keepdim"),
+         "T(2, 3).sum(0, keepdim='yes')", (TypeError,)),
     Case("gradcheck-float32", "xgrad.gradcheck(lambda a: a * 2, (t(3, rg=True),))", T_,
          r"gradcheck: input 0 is float32; use float64"),
     Case("gradcheck-nothing-requires-grad", "xgrad.gradcheck(lambda a: a * 2, (t(3, dtype=xgrad.float64),))", V,
@@ -578,7 +569,7 @@ NN = [
          r"Linear.zero_grad: set_to_none must be True or False, got 'x'"),
     Case("apply-int", "nn.Linear(3, 2).apply(3)", T_, r"Linear.apply: fn must be callable, got 3 \(int\)",
          "torch.nn.Linear(3, 2).apply(3)", (TypeError,)),
-    Case("module-to-device", "nn.Linear(3, 2).to('cuda')", T_, r"dtype must be float32 or float64, got 'cuda'"),
+    Case("module-to-device", "nn.Linear(3, 2).to('cuda')", V, r"Linear.to: xgrad runs on the CPU only, got device 'cuda'"),
     Case("init-kaiming-mode", "nn.init.kaiming_normal_(t(3, 4), mode='fan')", V,
          r"kaiming_normal_: mode must be one of 'fan_in', 'fan_out', got 'fan'",
          "torch.nn.init.kaiming_normal_(T(3, 4), mode='fan')", (ValueError,)),
@@ -1279,7 +1270,7 @@ def test_huge_pooling_windows_over_padding_are_swept_only_where_they_meet_the_in
     such sizes (int32); xgrad computes them, as the formulas say."""
     child = run_python("import numpy as np, xgrad\n"
                        "import xgrad.nn.functional as F\n"
-                       "x = xgrad.arange(0, 9).reshape(1, 1, 3, 3)\n"
+                       "x = xgrad.arange(0.0, 9).reshape(1, 1, 3, 3)\n"
                        "m = F.max_pool2d(x, 2**62, padding=2**61)\n"
                        "a = F.avg_pool2d(x, 2**62, padding=2**61)\n"
                        "assert m.shape == (1, 1, 1, 1) and float(m.sum()) == 8.0, m\n"

@@ -110,6 +110,7 @@ void channel_affine(const T* x, T* y, int64_t N, int64_t C, int64_t S, const std
 
 Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, bool training, double momentum, double eps) {
+    require_floating(x_in, "batch_norm");
     if (x_in.dim() < 2)
         throw ValueError("batch_norm: input must be (N, C) or (N, C, ...), got shape " + shape_str(x_in.shape()));
     const int64_t N = x_in.shape()[0], C = x_in.shape()[1];
@@ -376,6 +377,7 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
 
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
+    require_floating(x, "layer_norm");
     const int64_t k = int64_t(normalized_shape.size());
     bool ok = k >= 1 && x.dim() >= k;
     for (int64_t i = 0; ok && i < k; ++i)
@@ -390,6 +392,7 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 }
 
 Tensor group_norm(const Tensor& x, int64_t G, const Tensor& weight, const Tensor& bias, double eps) {
+    require_floating(x, "group_norm");
     if (x.dim() < 2)
         throw ValueError("group_norm: input must be (N, C, ...), got shape " + shape_str(x.shape()));
     const int64_t N = x.shape()[0], C = x.shape()[1];

@@ -89,6 +89,7 @@ void attach_max(Tensor& out, const char* name, const Tensor& x, std::shared_ptr<
 }  // namespace
 
 Tensor max_pool2d(const Tensor& x_in, Pair k, Pair s, Pair p, Pair d, bool ceil_mode) {
+    require_floating(x_in, "max_pool2d");
     check_input(x_in, "max_pool2d");
     check_plane_fits_int32(x_in, "max_pool2d");
     const int64_t N = x_in.shape()[0], C = x_in.shape()[1], H = x_in.shape()[2], W = x_in.shape()[3];
@@ -207,6 +208,7 @@ Tensor avg_windows(const Tensor& x_in, int64_t OH, int64_t OW, const std::vector
 }  // namespace
 
 Tensor avg_pool2d(const Tensor& x, Pair k, Pair s, Pair p, bool ceil_mode, bool count_include_pad) {
+    require_floating(x, "avg_pool2d");
     check_input(x, "avg_pool2d");
     const int64_t H = x.shape()[2], W = x.shape()[3];
     const int64_t OH = pool_out("avg_pool2d", x, 0, H, k[0], s[0], p[0], 1, ceil_mode);
@@ -226,6 +228,7 @@ Tensor avg_pool2d(const Tensor& x, Pair k, Pair s, Pair p, bool ceil_mode, bool 
 }
 
 Tensor adaptive_avg_pool2d(const Tensor& x, Pair os) {
+    require_floating(x, "adaptive_avg_pool2d");
     check_input(x, "adaptive_avg_pool2d");
     if (os[0] < 1 || os[1] < 1)
         throw ValueError("adaptive_avg_pool2d: output_size must be positive, got " + pair_str(os));
@@ -263,6 +266,7 @@ std::vector<int64_t> fractional_intervals(T u, int64_t in, int64_t out, int64_t 
 }  // namespace
 
 Tensor fractional_max_pool2d(const Tensor& x_in, Pair k, Pair os, const Tensor& samples_in) {
+    require_floating(x_in, "fractional_max_pool2d");
     check_input(x_in, "fractional_max_pool2d");
     check_plane_fits_int32(x_in, "fractional_max_pool2d");
     const int64_t N = x_in.shape()[0], C = x_in.shape()[1], H = x_in.shape()[2], W = x_in.shape()[3];

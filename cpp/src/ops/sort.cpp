@@ -15,8 +15,7 @@ namespace {
 void require_lanes(const Tensor& x, int64_t axis, const char* op) {
     if (x.shape()[size_t(axis)] == 0) {
         std::ostringstream os;
-        os << op << ": cannot take it over an empty dimension (dim " << axis << " of shape " << shape_str(x.shape())
-           << ")";
+        os << op << ": dim " << axis << " of shape " << shape_str(x.shape()) << " is empty: there is no element to pick";
         throw IndexError(os.str());
     }
 }
@@ -28,7 +27,8 @@ Tensor arg_extremum(const Tensor& x_in, std::optional<int64_t> dim, bool keepdim
     const char* name = is_max ? "argmax" : "argmin";
     if (!dim) {
         Tensor flat = reshape(x_in.is_contiguous() ? x_in : contiguous(x_in), {x_in.numel()});
-        if (x_in.numel() == 0) throw IndexError(std::string(name) + ": cannot take it of an empty tensor");
+        if (x_in.numel() == 0) throw IndexError(std::string(name) + ": the tensor is empty (shape " + shape_str(x_in.shape()) +
+                                                  "): there is no element to pick");
         Tensor i = reshape(kernels::arg_extremum(flat, 0, is_max), {});
         return keepdim ? reshape(i, Shape(size_t(x_in.dim()), 1)) : i;
     }

@@ -326,7 +326,9 @@ def _scale_gradients(group: Dict[str, Any], params: List[Tensor], optimizer: str
 #: Keys a parameter group may hold besides ``params`` and the hyper-parameters: what schedulers
 #: write (``initial_lr``), a label users give a group (PyTorch's ``name``) and ``grad_scale``
 #: (see _scale_gradients).
-_GROUP_EXTRA_KEYS = frozenset({"initial_lr", "name", "grad_scale"})
+_GROUP_EXTRA_KEYS = frozenset({"initial_lr", "name", "grad_scale",
+                               # OneCycleLR keeps its cycle in the groups, as PyTorch's
+                               "max_lr", "min_lr", "base_momentum", "max_momentum"})
 
 
 def _param_list(params: Any, optimizer: str, what: str) -> List[Any]:
