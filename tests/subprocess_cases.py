@@ -17,7 +17,9 @@ TESTS = Path(__file__).resolve().parent
 
 def child_env() -> dict:
     import xgrad
-    package_parent = str(Path(xgrad.__file__).resolve().parent.parent)
+    # the folder xgrad was imported from, as it is (not resolved: under make sanitize it is a folder
+    # of links whose sitecustomize picks the sanitized core, and the child must load that one too)
+    package_parent = str(Path(os.path.abspath(xgrad.__file__)).parent.parent)
     path = [package_parent, str(TESTS)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
     return dict(os.environ, PYTHONPATH=os.pathsep.join(path), PYTHONFAULTHANDLER="1")
 
