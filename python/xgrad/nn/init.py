@@ -3,7 +3,7 @@ xgrad's one generator so ``xgrad.manual_seed`` repeats them exactly."""
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -104,29 +104,29 @@ def _calculate_correct_fan(tensor: Tensor, mode: str, owner: str = "init") -> in
     return fan_in if mode == "fan_in" else fan_out
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
-    """He et al. 2015: U(-b, b) with b = gain * sqrt(3 / fan)."""
-    owner = "kaiming_uniform_"
+def _kaiming(tensor: Tensor, a: Any, mode: str, nonlinearity: str, owner: str) -> Tuple[float, int]:
+    """The checked (gain, fan) of He et al.'s initialisations."""
     _target(tensor, owner)
     a = check.number(a, "a", owner)
     check.choice(nonlinearity, "nonlinearity", owner, _NONLINEARITIES)
-    fan = _calculate_correct_fan(tensor, mode, owner)
+    return calculate_gain(nonlinearity, a), _calculate_correct_fan(tensor, mode, owner)
+
+
+def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
+    """He et al. 2015: U(-b, b) with b = gain * sqrt(3 / fan)."""
+    gain, fan = _kaiming(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     if tensor.numel() == 0:  # PyTorch: initialising a zero-element tensor is a no-op
         return tensor
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
+    bound = gain * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. 2015: N(0, std^2) with std = gain / sqrt(fan)."""
-    owner = "kaiming_normal_"
-    _target(tensor, owner)
-    a = check.number(a, "a", owner)
-    check.choice(nonlinearity, "nonlinearity", owner, _NONLINEARITIES)
-    fan = _calculate_correct_fan(tensor, mode, owner)
+    gain, fan = _kaiming(tensor, a, mode, nonlinearity, "kaiming_normal_")
     if tensor.numel() == 0:  # PyTorch: initialising a zero-element tensor is a no-op
         return tensor
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
+    return normal_(tensor, 0.0, gain / math.sqrt(fan))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
