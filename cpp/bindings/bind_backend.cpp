@@ -1,9 +1,7 @@
 // Introspection of the compute backend, for benchmarks and the README's tables.
 #include "../src/kernels/blas.hpp"
 #include "bindings.hpp"
-#ifdef XTENSOR_USE_XSIMD
-#include <xsimd/xsimd.hpp>
-#endif
+#include "xgrad/build_info.hpp"
 #include "xgrad/tensor/threads.hpp"
 
 namespace xgrad::bindings {
@@ -19,18 +17,16 @@ void bind_backend(py::module_& m) {
 #else
     m.attr("simd") = false;
 #endif
-    // What this extension was built as (CMakeLists.txt passes it in), for bug reports.
+    // What this variant of the core was built as (src/build_info.cpp), for bug reports.
+    const BuildInfo& info = build_info();
     py::dict build;
-    build["build_type"] = XGRAD_BUILD_TYPE;
-    build["march"] = XGRAD_MARCH;
-    build["commit"] = XGRAD_COMMIT;
-    build["compiler"] = XGRAD_COMPILER;
-    build["sanitized"] = bool(XGRAD_SANITIZED);
-#ifdef XTENSOR_USE_XSIMD
-    build["simd_arch"] = xsimd::default_arch::name();
-#else
-    build["simd_arch"] = "none";
-#endif
+    build["variant"] = info.variant;
+    build["march"] = info.march;
+    build["simd_arch"] = info.simd_arch;
+    build["build_type"] = info.build_type;
+    build["commit"] = info.commit;
+    build["compiler"] = info.compiler;
+    build["sanitized"] = info.sanitized;
     m.attr("build_info") = build;
 }
 

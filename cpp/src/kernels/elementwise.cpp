@@ -44,7 +44,10 @@ template <class T>
 struct Ops {
     static T add(T a, T b) { return a + b; }   // bool: or
     static T sub(T a, T b) { return a - b; }
-    static T mul(T a, T b) { return a * b; }   // bool: and
+    static T mul(T a, T b) {
+        if constexpr (std::is_same_v<T, bool>) return a && b;
+        else return a * b;
+    }
     static T div(T a, T b) {
         if constexpr (std::is_integral_v<T>) return b == 0 ? T(0) : T(a / b);  // unreachable: the op divides floats
         else return a / b;
