@@ -15,7 +15,8 @@ LECTURE_ARGS ?=
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # dataset-fashion-mnist: Debian ships Fashion-MNIST under /usr/share/datasets (xgrad.data looks there).
-APT_PACKAGES := libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev dataset-fashion-mnist
+# qemu-user: tests/test_simd_dispatch.py runs the portable core on an emulated CPU without AVX.
+APT_PACKAGES := libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev dataset-fashion-mnist qemu-user
 
 # Data for tests, notebooks and benchmarks: ../shared/datasets next to the repository, as an
 # absolute path, when it exists (an XGRAD_DATA already set in the environment wins).
@@ -29,7 +30,7 @@ endif
 .PHONY: help deps install test sanitize lectures bench clean
 
 help:
-	@echo "make deps      install missing Debian packages (xtensor, xtensor-blas, xsimd, OpenBLAS, Fashion-MNIST)"
+	@echo "make deps      install missing Debian packages (xtensor, xtensor-blas, xsimd, OpenBLAS, Fashion-MNIST, qemu-user)"
 	@echo "make install   build and install xgrad in editable mode with its test extras (+ torch oracle)"
 	@echo "make test      run the test suite (XGRAD_QUICK=1)"
 	@echo "make sanitize  build the core with AddressSanitizer + UBSan and run the tests but the notebooks on it"
@@ -65,13 +66,14 @@ install: deps
 test: install
 	cd "$(ROOT)" && $(DATA_ENV) XGRAD_QUICK=1 $(PYTHON) -m pytest -q
 
-# The core built with -fsanitize=address,undefined in build/sanitize (CMake, RelWithDebInfo), the
+# The core built with -fsanitize=address,undefined in build/sanitize (CMake, RelWithDebInfo, one
+# -march=native variant: the portable variants are tested by tests/test_simd_dispatch.py), the
 # suite but the notebooks run against it. Python itself is not instrumented: libasan (and
 # libstdc++, whose __cxa_throw ASan intercepts) are preloaded. Leak checking is off (CPython keeps
 # its objects at exit); any ASan error or UB report aborts the run.
 SANITIZE_DIR := $(ROOT)/build/sanitize
 sanitize: install
-	cmake -S "$(ROOT)" -B "$(SANITIZE_DIR)" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXGRAD_SANITIZE=ON \
+	cmake -S "$(ROOT)" -B "$(SANITIZE_DIR)" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXGRAD_SANITIZE=ON -DXGRAD_NATIVE=ON \
 	  -Dpybind11_DIR="$$($(PYTHON) -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$$(command -v $(PYTHON))" > /dev/null
 	cmake --build "$(SANITIZE_DIR)"
 	site="$$($(PYTHON) "$(ROOT)/tools/sanitized_site.py" "$(SANITIZE_DIR)")" && cd "$(ROOT)" && \

@@ -302,7 +302,7 @@ def machine_line(info: Dict[str, Any]) -> str:
     torch_part = (f"torch {info['torch']} ({info.get('torch_blas', '?')}, {info.get('torch_cpu_capability', '?')})"
                   if info["torch"] not in ("absent", "not used") else f"torch {info['torch']}")
     return (f"{info['cpu']} [{info['isa']}], nproc {info['nproc']}; Python {info['python']} ({info['python_executable']}); "
-            f"xgrad {info['xgrad']} from {info['xgrad_source']} @{info['xgrad_git']}, core built {info.get('xgrad_core_built', '?')} (OpenBLAS core {b['corename']}, simd={b['simd']}); "
+            f"xgrad {info['xgrad']} from {info['xgrad_source']} @{info['xgrad_git']}, core built {info.get('xgrad_core_built', '?')} (OpenBLAS core {b['corename']}, SIMD variant {b.get('simd_variant', '?')} = {b.get('simd_arch', '?')}); "
             f"numpy {info['numpy']} ({info['numpy_blas']}); {torch_part}")
 
 

@@ -525,3 +525,7 @@ def test_python_m_xgrad_reports_what_a_bug_report_needs():
                          env={**__import__("os").environ}).stdout
     for needle in ("xgrad 0.", "commit", "build by", "-march=", "SIMD:", "BLAS: OpenBLAS, kernel", "threads:"):
         assert needle in out, out
+    build = xgrad._core.build_info
+    assert f"SIMD: variant {build['variant']} (" in out and f"{build['simd_arch']} kernels" in out, out
+    assert f"-march={build['march'] or '(compiler default)'}" in out, out
+    assert "this CPU runs: " + ", ".join(xgrad._simd.runnable_variants()) in out, out

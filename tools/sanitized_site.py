@@ -1,5 +1,6 @@
 """Builds the import tree `make sanitize` runs the tests against: <build>/site/xgrad holds links to
-every file of python/xgrad but the extension, plus the sanitized extension and its stubs; and a
+every file of python/xgrad but the compiled modules, plus the sanitized build's modules (its SIMD
+variants of the core and xgrad._cpu); and a
 sitecustomize.py that takes an editable install's import hook for xgrad off sys.meta_path, so
 that this tree (first on PYTHONPATH) is the one imported, in the test process and in the
 subprocesses some tests start.
@@ -28,13 +29,16 @@ def main(build: str) -> None:
     for stale in os.listdir(package):
         os.unlink(os.path.join(package, stale))
     for entry in os.listdir(source):
-        if entry.startswith("_core.") and entry.endswith(".so"):
-            continue  # a development build's extension, if any
+        if entry.startswith(("_core", "_cpu")) and entry.endswith(".so"):
+            continue  # a development build's modules, if any
         os.symlink(os.path.join(source, entry), os.path.join(package, entry))
-    extensions = glob.glob(os.path.join(os.path.abspath(build), "_core.*.so"))
-    if len(extensions) != 1:
-        sys.exit(f"sanitized_site: expected one _core extension in {build}, found {extensions}")
-    os.symlink(extensions[0], os.path.join(package, os.path.basename(extensions[0])))
+    cores = glob.glob(os.path.join(os.path.abspath(build), "_core_*.so"))
+    cpu = glob.glob(os.path.join(os.path.abspath(build), "_cpu.*.so"))
+    if not cores or len(cpu) != 1:
+        sys.exit(f"sanitized_site: expected _core_<variant> modules and one _cpu module in {build}, "
+                 f"found {cores + cpu}")
+    for module in cores + cpu:
+        os.symlink(module, os.path.join(package, os.path.basename(module)))
     with open(os.path.join(site, "sitecustomize.py"), "w") as f:
         f.write(SITECUSTOMIZE)
     print(site)

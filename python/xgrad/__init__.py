@@ -6,9 +6,7 @@ training neural networks on a CPU and checking every gradient.
     (x * x).sum().backward()
     x.grad                      # tensor([[2., 4.]], dtype=float32)
 """
-from ._simd import load_core as _load_core
-
-_core = _load_core()  # the fastest compiled core this CPU runs (or XGRAD_SIMD's): see _simd.py
+from ._simd import core as _core  # the fastest compiled core this CPU runs, or XGRAD_SIMD's
 from ._version import __version__
 from ._tensor import (
     Tensor, ValuesIndices, add, amax, amin, arange, argmax, argmin, argsort, bincount, bitwise_and, bitwise_not,

@@ -89,3 +89,7 @@ def load_core() -> ModuleType:
         del sys.modules[name]
         raise
     return module
+
+
+# Loaded when xgrad is imported; the rest of the package imports it as xgrad._core.
+core: ModuleType = load_core()

@@ -19,9 +19,11 @@ def get_num_threads() -> int:
 
 
 def blas_info() -> dict:
-    """The BLAS kernel and threads in use, and whether xsimd vectorisation is compiled in."""
+    """The BLAS kernel and threads in use, whether xsimd vectorisation is compiled in, and which SIMD
+    variant of the core was loaded (``simd_variant``: baseline, avx2, avx512 or native; see ``python -m xgrad``)."""
     return {"corename": _core.blas_corename(), "blas_threads": _core.blas_num_threads(),
-            "threads": _core.get_num_threads(), "simd": bool(_core.simd)}
+            "threads": _core.get_num_threads(), "simd": bool(_core.simd),
+            "simd_variant": _core.build_info["variant"], "simd_arch": _core.build_info["simd_arch"]}
 
 
 def _threads_from_environment() -> None:
