@@ -64,6 +64,28 @@ void bn_stats(const T* x, int64_t N, int64_t C, int64_t S, std::vector<double>& 
     mean_dev.assign(size_t(C), 0.0);
     var.assign(size_t(C), 0.0);
     for (int64_t c = 0; c < C; ++c) shift[size_t(c)] = double(x[c * S]);
+    const double M = double(N * S);
+    double* sh_c = shift.data();
+    double* md_c = mean_dev.data();
+    double* var_c = var.data();
+    if (S == 1) {  // (N, C), BatchNorm1d: vectorise across channels; each channel still sums n in order
+        for (int64_t n = 0; n < N; ++n) {
+            const T* row = x + n * C;
+#pragma omp simd
+            for (int64_t c = 0; c < C; ++c) md_c[c] += double(row[c]) - sh_c[c];
+        }
+        for (int64_t c = 0; c < C; ++c) md_c[c] /= M;
+        for (int64_t n = 0; n < N; ++n) {
+            const T* row = x + n * C;
+#pragma omp simd
+            for (int64_t c = 0; c < C; ++c) {
+                const double d = (double(row[c]) - sh_c[c]) - md_c[c];
+                var_c[c] += d * d;
+            }
+        }
+        for (int64_t c = 0; c < C; ++c) var_c[c] /= M;
+        return;
+    }
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
             const T* row = x + (n * C + c) * S;
@@ -73,7 +95,6 @@ void bn_stats(const T* x, int64_t N, int64_t C, int64_t S, std::vector<double>& 
             for (int64_t s = 0; s < S; ++s) acc += double(row[s]) - sh;
             mean_dev[size_t(c)] += acc;
         }
-    const double M = double(N * S);
     for (auto& m : mean_dev) m /= M;
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
@@ -95,6 +116,20 @@ template <class T>
 void channel_affine(const T* x, T* y, int64_t N, int64_t C, int64_t S, const std::vector<double>& shift,
                     const std::vector<double>& mean_dev, const std::vector<double>& scale,
                     const std::vector<double>& bias) {
+    if (S == 1) {  // (N, C): across channels, with the per-channel constants rounded to T as below
+        const auto nc = static_cast<std::size_t>(C);
+        std::vector<T> sh(nc), md(nc), k(nc), b(nc);
+        for (size_t c = 0; c < size_t(C); ++c) {
+            sh[c] = T(shift[c]); md[c] = T(mean_dev[c]); k[c] = T(scale[c]); b[c] = T(bias[c]);
+        }
+        for (int64_t n = 0; n < N; ++n) {
+            const T* src = x + n * C;
+            T* dst = y + n * C;
+#pragma omp simd
+            for (int64_t c = 0; c < C; ++c) dst[c] = ((src[c] - sh[size_t(c)]) - md[size_t(c)]) * k[size_t(c)] + b[size_t(c)];
+        }
+        return;
+    }
     for (int64_t n = 0; n < N; ++n)
         for (int64_t c = 0; c < C; ++c) {
             const T sh = T(shift[size_t(c)]), md = T(mean_dev[size_t(c)]), k = T(scale[size_t(c)]),
@@ -135,7 +170,7 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
     const DType dt = a.x.dtype();
     std::vector<double> shift, mean_dev, var;
     dispatch(dt, [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
         if (training) {
             bn_stats<scalar_t>(a.xc.data<scalar_t>(), N, C, S, shift, mean_dev, var);
         }
@@ -143,13 +178,13 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
     if (training && running_mean.defined()) {
         const double unbias = double(N * S) / double(N * S - 1);
         dispatch(running_mean.dtype(), [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
             scalar_t* rm = running_mean.data<scalar_t>();
             for (int64_t c = 0; c < C; ++c)
                 rm[c] = scalar_t((1 - momentum) * rm[c] + momentum * (shift[size_t(c)] + mean_dev[size_t(c)]));
         });
         dispatch(running_var.dtype(), [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
             scalar_t* rv = running_var.data<scalar_t>();
             for (int64_t c = 0; c < C; ++c)
                 rv[c] = scalar_t((1 - momentum) * rv[c] + momentum * var[size_t(c)] * unbias);
@@ -162,18 +197,18 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
         mean_dev.assign(size_t(C), 0.0);
         var.resize(size_t(C));
         dispatch(running_mean.dtype(), [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
             for (int64_t c = 0; c < C; ++c) shift[size_t(c)] = running_mean.data<scalar_t>()[c];
         });
         dispatch(running_var.dtype(), [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
             for (int64_t c = 0; c < C; ++c) var[size_t(c)] = running_var.data<scalar_t>()[c];
         });
     }
     std::vector<double> invstd(static_cast<size_t>(C)), scale(static_cast<size_t>(C)), bias_of(static_cast<size_t>(C));
     Tensor out = Tensor::empty(a.x.shape(), dt);
     dispatch(dt, [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
         for (int64_t c = 0; c < C; ++c) {
             invstd[size_t(c)] = 1.0 / std::sqrt(var[size_t(c)] + eps);
             const double w = a.wc.defined() ? double(a.wc.data<scalar_t>()[c]) : 1.0;
@@ -198,11 +233,27 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
             Tensor dw = gw ? Tensor::empty({C}, dt) : Tensor();
             Tensor db = gb ? Tensor::empty({C}, dt) : Tensor();
             dispatch(dt, [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
                 const scalar_t* px = xc.data<scalar_t>();
                 const scalar_t* pg = g.data<scalar_t>();
                 // per channel: sum(g) and sum(g * xhat)
                 std::vector<double> sg(size_t(C), 0.0), sgx(size_t(C), 0.0);
+                if (S == 1) {  // (N, C): across channels, each channel summing n in order as below
+                    double* psg = sg.data();
+                    double* psgx = sgx.data();
+                    const double* psh = shift.data();
+                    const double* pmd = mean_dev.data();
+                    const double* pinv = invstd.data();
+                    for (int64_t n = 0; n < N; ++n) {
+                        const scalar_t* xr = px + n * C;
+                        const scalar_t* gr = pg + n * C;
+#pragma omp simd
+                        for (int64_t c = 0; c < C; ++c) {
+                            psg[c] += gr[c];
+                            psgx[c] += (gr[c] * ((double(xr[c]) - psh[c]) - pmd[c])) * pinv[c];
+                        }
+                    }
+                } else
                 for (int64_t n = 0; n < N; ++n)
                     for (int64_t c = 0; c < C; ++c) {
                         const scalar_t* xr = px + (n * C + c) * S;
@@ -221,6 +272,8 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
                 if (gb) for (int64_t c = 0; c < C; ++c) db.data<scalar_t>()[c] = scalar_t(sg[size_t(c)]);
                 if (gx) {
                     const double M = double(N * S);
+                    const auto nc = static_cast<std::size_t>(C);
+                    std::vector<scalar_t> vka(nc), vkb(nc), vkc(nc), vsh(nc), vmd(nc);
                     for (int64_t c = 0; c < C; ++c) {
                         const double w = has_w ? double(wc.data<scalar_t>()[c]) : 1.0;
                         const double k = w * invstd[size_t(c)];
@@ -230,13 +283,30 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
                         const scalar_t kc = training ? scalar_t(-k * sgx[size_t(c)] / M * invstd[size_t(c)])
                                                      : scalar_t(0);
                         const scalar_t sh = scalar_t(shift[size_t(c)]), md = scalar_t(mean_dev[size_t(c)]);
+                        vka[size_t(c)] = ka; vkb[size_t(c)] = kb; vkc[size_t(c)] = kc;
+                        vsh[size_t(c)] = sh; vmd[size_t(c)] = md;
+                    }
+                    scalar_t* pdx = dx.data<scalar_t>();
+                    if (S == 1) {  // (N, C): across channels
                         for (int64_t n = 0; n < N; ++n) {
-                            const scalar_t* xr = px + (n * C + c) * S;
-                            const scalar_t* gr = pg + (n * C + c) * S;
-                            scalar_t* dr = dx.data<scalar_t>() + (n * C + c) * S;
+                            const scalar_t* xr = px + n * C;
+                            const scalar_t* gr = pg + n * C;
+                            scalar_t* dr = pdx + n * C;
 #pragma omp simd
-                            for (int64_t s = 0; s < S; ++s) dr[s] = ka * gr[s] + kb + kc * ((xr[s] - sh) - md);
+                            for (int64_t c = 0; c < C; ++c)
+                                dr[c] = vka[size_t(c)] * gr[c] + vkb[size_t(c)] + vkc[size_t(c)] * ((xr[c] - vsh[size_t(c)]) - vmd[size_t(c)]);
                         }
+                    } else {
+                        for (int64_t n = 0; n < N; ++n)
+                            for (int64_t c = 0; c < C; ++c) {
+                                const scalar_t ka = vka[size_t(c)], kb = vkb[size_t(c)], kc = vkc[size_t(c)];
+                                const scalar_t sh = vsh[size_t(c)], md = vmd[size_t(c)];
+                                const scalar_t* xr = px + (n * C + c) * S;
+                                const scalar_t* gr = pg + (n * C + c) * S;
+                                scalar_t* dr = pdx + (n * C + c) * S;
+#pragma omp simd
+                                for (int64_t s = 0; s < S; ++s) dr[s] = ka * gr[s] + kb + kc * ((xr[s] - sh) - md);
+                            }
                     }
                 }
             });
@@ -268,7 +338,7 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
         invstd(static_cast<size_t>(p.R));
     Tensor out = Tensor::empty(a.x.shape(), dt);
     dispatch(dt, [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
         const scalar_t* px = a.xc.data<scalar_t>();
         const scalar_t* pw = a.wc.defined() ? a.wc.data<scalar_t>() : nullptr;
         const scalar_t* pb = a.bc.defined() ? a.bc.data<scalar_t>() : nullptr;
@@ -319,7 +389,7 @@ Tensor group_norm_impl(const char* name, const Tensor& x_in, const GroupPlan& p,
             Tensor dw = gw ? zeros(wshape, dt) : Tensor();
             Tensor db = gb ? zeros(wshape, dt) : Tensor();
             dispatch(dt, [&](auto tag_) {
-        using scalar_t = decltype(tag_);
+                using scalar_t = decltype(tag_);
                 const scalar_t* px = xc.data<scalar_t>();
                 const scalar_t* pg = g.data<scalar_t>();
                 const scalar_t* pw = has_w ? wc.data<scalar_t>() : nullptr;
