@@ -26,7 +26,9 @@ CASES = [
     ("Adagrad", dict(lr=0.3)),
     ("Adagrad", dict(lr=0.3, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.1, eps=1e-8)),
     ("RMSprop", dict(lr=0.01)),
-    ("RMSprop", dict(lr=0.01, alpha=0.9, centered=True)),
+    # centered at lr 0.01 is chaotic too: a 1-ulp difference at step 10 (this AVX-512 CPU's torch
+    # rounds cache - grad_avg^2 differently) is 1e-6 by step 40; at 0.002 it stays below 1e-15.
+    ("RMSprop", dict(lr=0.002, alpha=0.9, centered=True)),
     ("RMSprop", dict(lr=0.005, momentum=0.9)),
     # lr 0.005 here turns chaotic after ~75 steps (sqrt(cache - grad_avg^2) near eps): ulp differences
     # then grow 100x every 5 steps, so the case uses a smaller rate.

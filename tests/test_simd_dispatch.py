@@ -31,8 +31,15 @@ def module_path(variant: str) -> Path:
     return Path(spec.origin)
 
 
+def variant_free_env() -> dict:
+    """The child environment without a forced SIMD variant, and without OPENBLAS_CORETYPE: a
+    machine that pins OpenBLAS to its own kernel (e.g. Haswell) would make NumPy's OpenBLAS
+    execute AVX2 on an emulated CPU that has none (SIGILL in numpy's import-time sanity check)."""
+    return {k: v for k, v in child_env().items() if k not in ("XGRAD_SIMD", "OPENBLAS_CORETYPE")}
+
+
 def run_python(code: str, env_extra: dict, prefix=(), timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in child_env().items() if k != "XGRAD_SIMD"}
+    env = variant_free_env()
     env.update(env_extra)
     return subprocess.run([*prefix, sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=timeout)
@@ -190,7 +197,7 @@ def test_every_op_matches_numpy_on_a_cpu_without_avx():
     baseline core is correct where it is the only one that runs (about a minute under emulation)."""
     if "baseline" not in BUILT or _cpu_machine() != "x86_64":
         pytest.skip(f"no x86-64 baseline variant in this build ({', '.join(BUILT)})")
-    env = {k: v for k, v in child_env().items() if k != "XGRAD_SIMD"}
+    env = variant_free_env()
     env["XGRAD_QUICK"] = "1"
     probe = subprocess.run([QEMU, "-cpu", "Nehalem", sys.executable, "-c", "import xgrad; print(xgrad._core.__file__)"],
                            env=env, capture_output=True, text=True, timeout=300)
