@@ -14,7 +14,7 @@ import numpy as np
 
 from .datasets import DatasetNotFoundError, search_paths
 
-__all__ = ["ai_edu_dir", "load_ch04", "CourseShuffle"]
+__all__ = ["ai_edu_dir", "load_ch04", "load_ch09", "load_ch09_init", "CourseShuffle"]
 
 PathLike = Union[str, os.PathLike]
 
@@ -37,6 +37,28 @@ def load_ch04(root: Optional[PathLike] = None) -> Tuple[np.ndarray, np.ndarray]:
     order: ``x, y``, float64 arrays of shape (200,)."""
     folder = ai_edu_dir(root)
     return np.load(os.path.join(folder, "X04.dat")), np.load(os.path.join(folder, "Y04.dat"))
+
+
+def load_ch09(root: Optional[PathLike] = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ai-edu's chapter-9 curve (1,000 training and 200 test samples of one input, one output) used
+    by chapters 15.2 and 15.3, in file order: ``x_train, y_train, x_test, y_test``, float64 arrays
+    of shape (n, 1)."""
+    folder = ai_edu_dir(root)
+    train = np.load(os.path.join(folder, "ch09.train.npz"))
+    test = np.load(os.path.join(folder, "ch09.test.npz"))
+    return train["data"], train["label"], test["data"], test["label"]
+
+
+def load_ch09_init(level: str, root: Optional[PathLike] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """The saved Xavier weights of the course's 1-3-1 network for chapter 15's ``level2`` (15.2)
+    or ``level3`` (15.3) scripts: ``w1`` of shape (1, 3) and ``w2`` of shape (3, 1), applied as
+    ``x @ w`` (the course's biases start at 0)."""
+    if level not in ("level2", "level3"):
+        raise ValueError(f"load_ch09_init: level must be 'level2' or 'level3', got {level!r}")
+    folder = os.path.join(ai_edu_dir(root), "init", level)
+    w1 = np.load(os.path.join(folder, "w_1_3_Xavier_init.npz"))["weights"]
+    w2 = np.load(os.path.join(folder, "w_3_1_Xavier_init.npz"))["weights"]
+    return w1, w2
 
 
 class CourseShuffle:

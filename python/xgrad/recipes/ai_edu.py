@@ -18,6 +18,8 @@ from .._tensor import float64, tensor, zeros
 from ..data.ai_edu import CourseShuffle, load_ch04
 
 __all__ = ["RaceResult", "COURSE_15_4", "OPTIMIZERS_15_4", "optimizer_race", "linear_regression_run",
+           "CurveFitSetting", "CurveFitRun", "RULES_15_2_3", "SETTINGS_15_2", "SETTINGS_15_3", "COURSE_15_2",
+           "curve_fit_runs",
            "COURSE_15_6", "BatchNormMnistResult", "batch_norm_mnist"]
 
 # The course's published iteration counts (15.4's table).
@@ -86,6 +88,153 @@ def optimizer_race(first_seed: int = 65, root=None,
     x, y = load_ch04(root)
     shuffle = CourseShuffle(first_seed)
     return {name: linear_regression_run(name, OPTIMIZERS_15_4[name], shuffle, x, y) for name in names}
+
+
+# ------------------------------------------------------------------------------------ 15.2, 15.3
+
+@dataclass(frozen=True)
+class CurveFitSetting:
+    """One run of 15.2/15.3: an optimizer of the course (a key of ``RULES_15_2_3``), its learning
+    rate and the saved initial weights (``level2``: 15.2's script, ``level3``: 15.3's)."""
+    optimizer: str
+    lr: float
+    init: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.optimizer} lr {self.lr:g}"
+
+
+# The course's rules (its formulas in chapters 15.2 and 15.3) in xgrad's options.
+RULES_15_2_3: Dict[str, tuple] = {
+    # w -= lr g
+    "SGD": (optim.SGD, {}),
+    # v = 0.9 v - lr g;  w += v
+    "Momentum": (optim.SGD, {"momentum": 0.9}),
+    # r += g²;  w -= lr g / (1e-6 + sqrt(r))
+    "AdaGrad": (optim.Adagrad, {"eps": 1e-6}),
+    # r = 0.9 r + 0.1 g²;  w -= lr g / sqrt(r + 1e-6)
+    "RMSProp": (optim.RMSprop, {"alpha": 0.9, "eps": 1e-6, "eps_inside_sqrt": True}),
+}
+
+# 15.2's runs (ch15 Level2) and the course's statements about them.
+SETTINGS_15_2 = (CurveFitSetting("SGD", 0.1, "level2"), CurveFitSetting("SGD", 0.3, "level2"),
+                 CurveFitSetting("Momentum", 0.1, "level2"))
+COURSE_15_2 = {"SGD lr 0.1": "does not reach loss 0.001 in 10,000 epochs",
+               "SGD lr 0.3": "reaches it within 5,000 epochs",
+               "Momentum lr 0.1": "stops after about 2,000 epochs"}
+# 15.3's learning-rate tables (ch15 Level3): the course shows loss curves, no counts.
+SETTINGS_15_3 = tuple(CurveFitSetting("AdaGrad", lr, "level3") for lr in (0.3, 0.5, 0.7)) + \
+    tuple(CurveFitSetting("RMSProp", lr, "level3") for lr in (0.1, 0.01, 0.005))
+
+
+@dataclass
+class CurveFitRun:
+    setting: CurveFitSetting
+    first_seed: int
+    stop_epoch: Optional[int]   # epochs trained when a check first saw validation loss <= target; None: never
+    checks: np.ndarray          # (total iterations, validation loss) at every check up to the stop
+
+
+def curve_fit_runs(settings: Sequence[CurveFitSetting], first_seeds: Sequence[int], max_epochs: int = 10000,
+                   target: float = 0.001, batch_size: int = 10, check_every: int = 5000,
+                   root=None) -> list:
+    """15.2/15.3 as the course's ch15 Level2/Level3 scripts run them: Linear(1, 3) -> Sigmoid ->
+    Linear(3, 1) on the chapter-9 curve (1,000 samples) from the saved Xavier weights (biases 0),
+    loss Σ(z - y)² / (2 m), batch 10, epoch 0 in file order and the course's shuffle after every
+    epoch (one seed chain per first seed), the loss on the 200 test samples checked every
+    ``check_every`` iterations; a run stops at the first check with loss <= ``target``.
+
+    Every (setting, first seed) pair is an independent network, and all are trained together as
+    one batched graph (weights stacked on a leading run axis, batched matmuls): each run's
+    gradient is that of its own batch loss, so the runs do not interact, and 10,000 epochs of
+    dozens of runs cost little more than one run. A setting leaves the graph once all its runs
+    have stopped. Returns one ``CurveFitRun`` per pair, settings outer, seeds inner."""
+    from ..autograd import no_grad
+    from ..data.ai_edu import load_ch09, load_ch09_init
+    from .._tensor.ops import cat
+
+    for s_ in settings:
+        if s_.optimizer not in RULES_15_2_3:
+            raise ValueError(f"curve_fit_runs: unknown optimizer {s_.optimizer!r} "
+                             f"(known: {', '.join(RULES_15_2_3)})")
+    x_train, y_train, x_test, y_test = load_ch09(root)
+    n = len(x_train)
+    if n % batch_size:
+        raise ValueError(f"curve_fit_runs: batch_size {batch_size} does not divide the {n} samples")
+    per_epoch = n // batch_size
+    seeds = list(first_seeds)
+    n_seeds, n_runs = len(seeds), len(settings) * len(seeds)
+
+    # one block of parameters per setting: (seeds, 1, 3), (seeds, 1, 3), (seeds, 3, 1), (seeds, 1, 1)
+    blocks = []
+    for s_ in settings:
+        w1, w2 = load_ch09_init(s_.init, root)
+        blocks.append([tensor(np.repeat(w1[None], n_seeds, 0), dtype=float64, requires_grad=True),
+                       zeros(n_seeds, 1, 3, dtype=float64, requires_grad=True),
+                       tensor(np.repeat(w2[None], n_seeds, 0), dtype=float64, requires_grad=True),
+                       zeros(n_seeds, 1, 1, dtype=float64, requires_grad=True)])
+    # one optimizer per setting, so that a setting whose runs have all stopped leaves the graph
+    optimizers = []
+    for s_, params in zip(settings, blocks):
+        cls, options = RULES_15_2_3[s_.optimizer]
+        extra = {"momentum_form": "velocity"} if cls is optim.SGD else {}
+        optimizers.append(cls(params, lr=s_.lr, **options, **extra))
+
+    def forward(x, live):
+        w1, b1, w2, b2 = (cat([blocks[k][i] for k in live], 0) if len(live) > 1 else blocks[live[0]][i]
+                          for i in range(4))
+        return (x @ w1 + b1).sigmoid() @ w2 + b2
+
+    xt, yt = tensor(x_test[None], dtype=float64), tensor(y_test[None], dtype=float64)
+    shuffles = [CourseShuffle(s) for s in seeds]
+    orders = [np.arange(n) for _ in seeds]
+    stop = [None] * n_runs
+    stop_at = [None] * n_runs        # the iteration of the stopping check: later checks are not the run's
+    checks = []                      # (total iterations, validation loss of every run; NaN: left)
+    live = list(range(len(settings)))
+    total = 0
+    for epoch in range(max_epochs):
+        if epoch > 0:   # the course shuffles after each epoch: epoch 0 sees the file order
+            orders = [sh(o, o)[0] for sh, o in zip(shuffles, orders)]
+        idx = np.stack(orders)                                   # (seeds, n)
+        m = len(live) * n_seeds
+        xe = np.tile(x_train[idx], (len(live), 1, 1))            # (live runs, n, 1), settings outer
+        ye = np.tile(y_train[idx], (len(live), 1, 1))
+        xe = np.ascontiguousarray(xe.reshape(m, per_epoch, batch_size, 1).transpose(1, 0, 2, 3))
+        ye = np.ascontiguousarray(ye.reshape(m, per_epoch, batch_size, 1).transpose(1, 0, 2, 3))
+        for it in range(per_epoch):
+            z = forward(tensor(xe[it]), live)
+            # the sum over runs of each run's batch loss: every run gets its own gradient
+            loss = ((z - tensor(ye[it])) ** 2).sum() / (2 * batch_size)
+            for k in live:
+                optimizers[k].zero_grad()
+            loss.backward()
+            for k in live:
+                optimizers[k].step()
+            total += 1
+            if total % check_every == 0:
+                with no_grad():
+                    val = (((forward(xt, live) - yt) ** 2).sum(dim=(1, 2)) / (2 * len(x_test))).numpy()
+                row = np.full(n_runs, np.nan)
+                for j, k in enumerate(live):
+                    row[k * n_seeds:(k + 1) * n_seeds] = val[j * n_seeds:(j + 1) * n_seeds]
+                checks.append((total, row))
+                for r in range(n_runs):
+                    if stop[r] is None and row[r] <= target:
+                        stop[r], stop_at[r] = total // per_epoch, total
+        live = [k for k in live if any(stop[k * n_seeds + j] is None for j in range(n_seeds))]
+        if not live:
+            break
+    iters = np.array([c[0] for c in checks], dtype=np.float64)
+    vals = np.array([c[1] for c in checks]).reshape(len(checks), n_runs)
+    runs = []
+    for i, s_ in enumerate(settings):
+        for j, seed in enumerate(seeds):
+            r = i * n_seeds + j
+            kept = ~np.isnan(vals[:, r]) & (iters <= (stop_at[r] if stop_at[r] is not None else np.inf))
+            runs.append(CurveFitRun(s_, seed, stop[r], np.column_stack([iters[kept], vals[kept, r]])))
+    return runs
 
 
 # ------------------------------------------------------------------------------------------ 15.6
