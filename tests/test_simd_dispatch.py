@@ -22,7 +22,8 @@ LOADED = xgrad._core.build_info["variant"]
 BUILT = _simd.built_variants()
 RUNNABLE = _simd.runnable_variants()
 # The forward-vs-NumPy and gradient checks of every op and layer: what a variant must pass.
-CORRECTNESS_FILES = ["test_ops.py", "test_gradcheck.py", "test_layers.py", "test_numerics.py"]
+CORRECTNESS_FILES = ["test_ops.py", "test_gradcheck.py", "test_layers.py", "test_numerics.py",
+                     "test_optim_torch.py", "test_optim_rules.py"]   # the rules fuse (or not) per variant
 
 
 def module_path(variant: str) -> Path:

@@ -16,12 +16,12 @@ struct AdadeltaStep {
         : lr(T(h.number("lr"))), rho(T(h.number("rho"))), one_minus_rho(T(1 - h.number("rho"))),
           eps(T(h.number("eps"))), wd(T(h.number("weight_decay"))) {}
     void operator()(T& p, T g, T& square_avg, T& acc_delta) const {
-        g = std::fma(wd, p, g);
-        square_avg = std::fma(one_minus_rho * g, g, square_avg * rho);
+        g = muladd(wd, p, g);
+        square_avg = muladd(one_minus_rho * g, g, square_avg * rho);
         const T std_ = std::sqrt(square_avg + eps);
         const T delta = std::sqrt(acc_delta + eps) / std_ * g;
-        acc_delta = std::fma(one_minus_rho * delta, delta, acc_delta * rho);
-        p = std::fma(-lr, delta, p);
+        acc_delta = muladd(one_minus_rho * delta, delta, acc_delta * rho);
+        p = muladd(-lr, delta, p);
     }
 };
 

@@ -14,8 +14,8 @@ struct AdagradStep {
         : clr(T(h.number("lr") / (1 + double(t - 1) * h.number("lr_decay")))), wd(T(h.number("weight_decay"))),
           eps(T(h.number("eps"))) {}
     void operator()(T& p, T g, T& sum) const {
-        g = std::fma(wd, p, g);
-        sum = std::fma(g, g, sum);
+        g = muladd(wd, p, g);
+        sum = muladd(g, g, sum);
         p = p + (-clr) * g / (std::sqrt(sum) + eps);  // torch.addcdiv order: (value * t1) / t2
     }
 };

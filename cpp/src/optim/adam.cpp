@@ -38,9 +38,9 @@ struct AdamStep {
     void operator()(T& p, T g, T& m, T& v, S&... vmax) const {
         static_assert(sizeof...(S) == int(Amsgrad), "AdamStep: v_max is passed exactly when amsgrad is on");
         p = p * decay;
-        g = std::fma(wd, p, g);
+        g = muladd(wd, p, g);
         m = lerp_m(m, g);
-        v = std::fma(one_minus_beta2 * g, g, v * beta2);
+        v = muladd(one_minus_beta2 * g, g, v * beta2);
         T denom_v = v;
         if constexpr (Amsgrad) {
             T& vm = std::get<0>(std::tie(vmax...));

@@ -24,7 +24,7 @@ struct AdamaxStep {
         neg_step_size = T(-(h.number("lr") / (1 - std::pow(b1, double(t)))));
     }
     void operator()(T& p, T g, T& m, T& u) const {
-        g = std::fma(wd, p, g);
+        g = muladd(wd, p, g);
         m = lerp_m(m, g);
         u = std::max(u * beta2, std::abs(g) + eps);
         p = p + neg_step_size * m / u;  // torch.addcdiv order: (value * t1) / t2

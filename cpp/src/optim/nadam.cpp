@@ -37,9 +37,9 @@ struct NAdamStep {
     }
     void operator()(T& p, T g, T& m, T& v) const {
         p = p * decay;
-        g = std::fma(wd, p, g);
+        g = muladd(wd, p, g);
         m = lerp_m(m, g);
-        v = std::fma(one_minus_beta2 * g, g, v * beta2);
+        v = muladd(one_minus_beta2 * g, g, v * beta2);
         const T denom = std::sqrt(v / bc2) + eps;
         p = p + c_grad * g / denom;  // torch.addcdiv order: (value * t1) / t2
         p = p + c_avg * m / denom;

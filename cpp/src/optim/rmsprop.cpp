@@ -28,20 +28,20 @@ struct RMSpropStep {
     void operator()(T& p, T g, T& sq, S&... rest) const {
         static_assert(sizeof...(S) == int(Centered) + int(Momentum), "RMSpropStep: wrong number of states");
         auto state = std::tie(rest...);
-        g = std::fma(wd, p, g);
-        sq = std::fma(one_minus_alpha * g, g, sq * alpha);
+        g = muladd(wd, p, g);
+        sq = muladd(one_minus_alpha * g, g, sq * alpha);
         T avg;
         if constexpr (Centered) {
             T& ga = std::get<0>(state);
             ga = Lerp<T>(one_minus_alpha)(ga, g);
-            avg = eps_inside ? std::sqrt(std::fma(-ga, ga, sq) + eps) : std::sqrt(std::fma(-ga, ga, sq)) + eps;
+            avg = eps_inside ? std::sqrt(muladd(-ga, ga, sq) + eps) : std::sqrt(muladd(-ga, ga, sq)) + eps;
         } else {
             avg = eps_inside ? std::sqrt(sq + eps) : std::sqrt(sq) + eps;
         }
         if constexpr (Momentum) {
             T& buf = std::get<Centered ? 1 : 0>(state);
             buf = buf * mu + g / avg;
-            p = std::fma(-lr, buf, p);
+            p = muladd(-lr, buf, p);
         } else {
             p = p + (-lr) * g / avg;  // torch.addcdiv order: (value * t1) / t2
         }

@@ -31,14 +31,14 @@ struct SGDStep {
           damp(T(1 - h.number("dampening"))), nesterov(h.flag("nesterov")), first(first_step) {}
 
     // Without momentum: x -= lr * dx.
-    void operator()(T& p, T g) const { p = std::fma(-lr, std::fma(wd, p, g), p); }
+    void operator()(T& p, T g) const { p = muladd(-lr, muladd(wd, p, g), p); }
 
     void operator()(T& p, T g, T& v) const {
-        const T d = std::fma(wd, p, g);
+        const T d = muladd(wd, p, g);
         if constexpr (F == MomentumForm::pytorch) {
-            const T b = first ? d : std::fma(damp, d, v * mu);
+            const T b = first ? d : muladd(damp, d, v * mu);
             v = b;
-            p = std::fma(-lr, nesterov ? std::fma(mu, b, d) : b, p);
+            p = muladd(-lr, nesterov ? muladd(mu, b, d) : b, p);
         } else if constexpr (F == MomentumForm::rho) {
             v = mu * v + d;
             p -= lr * v;

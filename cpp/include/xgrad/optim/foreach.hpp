@@ -17,8 +17,11 @@ namespace xgrad::optim {
 template <class T, class Rule, class... S>
 inline void for_each_element(int64_t n, const Rule& rule, T* __restrict p, const T* __restrict g,
                              S* __restrict... state) {
+    // A local copy: the coefficients become registers. Read through the reference, they are loads
+    // GCC does not hoist out of the loop, and Adam's loop stayed scalar (no vectype for the load).
+    const Rule local = rule;
 #pragma omp simd
-    for (int64_t i = 0; i < n; ++i) rule(p[i], g[i], state[i]...);
+    for (int64_t i = 0; i < n; ++i) local(p[i], g[i], state[i]...);
 }
 
 // Threads for the tensor optimizers' updates: xgrad::num_threads() (set_num_threads), at least 256K
@@ -41,10 +44,21 @@ inline void parallel_for_each_element(int64_t n, const Rule& rule, T* p, const T
     for (auto& t : pool) t.join();
 }
 
-// Rounding. The rules write a*b + c as std::fma(a, b, c) exactly where PyTorch's CPU kernels fuse
+// Rounding. The rules write a*b + c as a fused multiply-add exactly where PyTorch's CPU kernels fuse
 // (add with alpha, addcmul, lerp; ATen is built with FMA contraction), and keep separate roundings
 // where PyTorch runs separate kernels; float64 runs then match torch.optim bit for bit on most steps.
-// With -march=x86-64-v3 (the default build) std::fma is one instruction and vectorises.
+// They call muladd, which is std::fma where the CPU has FMA (the avx2 and avx512 variants: one
+// instruction, vectorised) and a * b + c where it has not (the baseline variant): there std::fma is
+// libm's exact software routine, 10x slower per step, and PyTorch's kernels for such a CPU do not
+// fuse either.
+template <class T>
+inline T muladd(T a, T b, T c) {
+#if defined(__FMA__)
+    return std::fma(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
 
 // PyTorch's lerp a + w (b - a) for a fixed weight, exact at both ends (as torch.lerp is):
 // a + w (b - a) for w < 0.5, else b + (w - 1)(b - a). The branch on w is taken once, outside the
@@ -56,7 +70,7 @@ struct Lerp {
     explicit Lerp(T w) : coeff(w < T(0.5) ? w : w - T(1)), from_a(w < T(0.5)) {}
     T operator()(T a, T b) const {
         const T base = from_a ? a : b;
-        return std::fma(coeff, b - a, base);
+        return muladd(coeff, b - a, base);
     }
 };
 
