@@ -201,9 +201,11 @@ def _sig(z):
 
 # ---------------------------------------------------------------- rows
 
-def _conv_row(name, shapes, **kw):
+def _conv_row(name, shapes, algorithm="auto", **kw):
+    # the algorithm is chosen in the forward, and the backward follows it
     def fn(x, w, b=None):
-        return F.conv2d(x, w, b, **kw)
+        with xgrad.backend.conv_algorithm(algorithm):
+            return F.conv2d(x, w, b, **kw)
 
     def tfn(x, w, b=None):
         return _tf().conv2d(x, w, b, **kw)
@@ -227,6 +229,15 @@ NN_OPS: List[OpCase] = [
     _conv_row("conv2d_1x1", [((2, 5, 4, 3), (7, 5, 1, 1), (7,))]),
     _conv_row("conv2d_1x1_stride2", [((2, 3, 5, 5), (4, 3, 1, 1), (4,))], stride=2),
     _conv_row("conv2d_nobias", [((2, 3, 6, 6), (4, 3, 3, 3))], padding=1, dilation=(2, 1)),
+    # Winograd F(2x2, 3x3), forced (auto takes it from 16 channels in and out): odd and even output
+    # sizes (a last tile half outside), padding 0, 1, 2 and unequal, one image and several
+    _conv_row("conv2d_winograd", [((2, 3, 7, 6), (4, 3, 3, 3), (4,)), ((1, 2, 5, 8), (3, 2, 3, 3), (3,))],
+              algorithm="winograd", padding=1),
+    _conv_row("conv2d_winograd_pad0", [((2, 2, 7, 5), (3, 2, 3, 3), (3,))], algorithm="winograd"),
+    _conv_row("conv2d_winograd_pad_rect", [((1, 3, 4, 5), (2, 3, 3, 3))], algorithm="winograd", padding=(2, 1)),
+    # the channel counts auto sends to Winograd, by gemm and by auto
+    _conv_row("conv2d_gemm_16ch", [((1, 16, 4, 4), (16, 16, 3, 3), (16,))], algorithm="gemm", padding=1),
+    _conv_row("conv2d_auto_16ch", [((1, 16, 4, 4), (16, 16, 3, 3), (16,))], padding=1),
     # pooling (distinct values: no ties at a window's maximum)
     _pool_row("max_pool2d", [((2, 3, 6, 8),), ((1, 1, 5, 5),)], lambda x: F.max_pool2d(x, 2),
               lambda x: np_max_pool2d(x, 2), lambda x: _tf().max_pool2d(x, 2)),

@@ -20,3 +20,58 @@ def test_a_bad_xgrad_num_threads_names_the_variable():
     env = dict(os.environ, XGRAD_NUM_THREADS="two")
     proc = subprocess.run([sys.executable, "-c", "import xgrad"], env=env, capture_output=True, text=True)
     assert proc.returncode != 0 and "XGRAD_NUM_THREADS" in proc.stderr
+
+
+# --- the convolution algorithm (Winograd F(2x2, 3x3) or im2col + gemm) ---
+
+def test_auto_takes_winograd_for_3x3_stride_1_from_16_channels_in_and_out():
+    import xgrad.backend as B
+    assert B.get_conv_algorithm() == "auto"
+    assert B.conv_algorithm_for((64, 32, 16, 16), (64, 32, 3, 3), padding=1) == "winograd"
+    assert B.conv_algorithm_for((64, 16, 8, 8), (16, 16, 3, 3)) == "winograd"
+    assert B.conv_algorithm_for((64, 8, 16, 16), (64, 8, 3, 3), padding=1) == "gemm"      # too few inputs
+    assert B.conv_algorithm_for((64, 32, 16, 16), (8, 32, 3, 3), padding=1) == "gemm"     # too few outputs
+    for kw in (dict(stride=2), dict(dilation=2), dict(groups=2)):                         # not Winograd's
+        assert B.conv_algorithm_for((4, 32, 16, 16), (32, 32 // kw.get("groups", 1), 3, 3), padding=1, **kw) == "gemm"
+    assert B.conv_algorithm_for((4, 32, 16, 16), (32, 32, 5, 5), padding=2) == "gemm"
+    with B.conv_algorithm("winograd"):
+        assert B.conv_algorithm_for((1, 1, 5, 5), (1, 1, 3, 3)) == "winograd"
+        assert B.conv_algorithm_for((1, 1, 5, 5), (1, 1, 3, 3), stride=2) == "gemm"   # forced only where it applies
+    with B.conv_algorithm("gemm"):
+        assert B.conv_algorithm_for((64, 32, 16, 16), (64, 32, 3, 3), padding=1) == "gemm"
+    assert B.get_conv_algorithm() == "auto"
+
+
+def test_conv_algorithm_restores_the_setting_and_rejects_unknown_names():
+    import xgrad.backend as B
+    with pytest.raises(RuntimeError):
+        with B.conv_algorithm("gemm"):
+            raise RuntimeError("inside")
+    assert B.get_conv_algorithm() == "auto"
+    with pytest.raises(ValueError, match="set_conv_algorithm: name must be one of 'auto', 'gemm', 'winograd', got 'fft'"):
+        B.set_conv_algorithm("fft")
+    with pytest.raises(TypeError, match="set_conv_algorithm"):
+        B.set_conv_algorithm(1)
+
+
+@pytest.mark.parametrize("algorithm", ["gemm", "winograd"])
+def test_float32_convolution_error_against_float64(algorithm):
+    """The bound backend.set_conv_algorithm states: forward, dx and dw of a 64-channel 3x3
+    convolution in float32 are within 1e-5 of the largest value of the float64 result."""
+    import numpy as np
+    import xgrad
+    import xgrad.nn.functional as F
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal((4, 64, 10, 9)), rng.standard_normal((4, 64, 10, 9))
+    w = rng.standard_normal((64, 64, 3, 3)) / np.sqrt(64 * 9)
+
+    def run(dtype, alg):
+        with xgrad.backend.conv_algorithm(alg):
+            xt, wt = xgrad.tensor(x.astype(dtype), requires_grad=True), xgrad.tensor(w.astype(dtype), requires_grad=True)
+            y = F.conv2d(xt, wt, padding=1)
+            (y * xgrad.tensor(g.astype(dtype))).sum().backward()
+            return [a.numpy().astype(np.float64) for a in (y, xt.grad, wt.grad)]
+
+    for ours, ref in zip(run(np.float32, algorithm), run(np.float64, "gemm")):
+        err = np.max(np.abs(ours - ref)) / np.max(np.abs(ref))
+        assert 0 < err < 1e-5, err

@@ -28,6 +28,9 @@ void bind_nn(py::module_& m) {
     m.def("conv2d", [](T x, T w, OptT b, Pair stride, Pair padding, Pair dilation, int64_t groups) {
         return ops::conv2d(x, w, opt(b), stride, padding, dilation, groups);
     }, heavy);
+    m.def("set_conv_algorithm", &ops::set_conv_algorithm, py::arg("name"));
+    m.def("conv_algorithm", &ops::conv_algorithm);
+    m.def("conv_algorithm_for", &ops::conv_algorithm_for);
     m.def("max_pool2d", &ops::max_pool2d, heavy);
     m.def("avg_pool2d", &ops::avg_pool2d, heavy);
     m.def("adaptive_avg_pool2d", &ops::adaptive_avg_pool2d, heavy);

@@ -1,13 +1,16 @@
 // conv2d: forward out[n, g] = W_g @ im2col(x[n, g]) (+ bias); backward
 // dW_g += dout[n, g] @ im2col(x[n, g])^T, dx[n, g] = col2im(W_g^T @ dout[n, g]), db = sum of dout.
 // A 1x1 convolution with stride 1 and no padding skips im2col: the image is its own column matrix.
+// A 3x3 stride-1 convolution runs Winograd F(2x2, 3x3) (kernels/winograd.hpp) where use_winograd says.
 #include "xgrad/ops/conv.hpp"
 
+#include <atomic>
 #include <sstream>
 
 #include "../kernels/blas.hpp"
 #include "../kernels/elementwise.hpp"
 #include "../kernels/im2col.hpp"
+#include "../kernels/winograd.hpp"
 #include "op_utils.hpp"
 
 namespace xgrad::ops {
@@ -112,6 +115,19 @@ void conv_forward(const ConvPlan& p, const T* x, const T* w, const T* b, T* out)
         }
 }
 
+// db[o] = sum of dout[:, o], accumulated in double
+template <class T>
+void bias_grad(const ConvPlan& p, const T* go, T* db) {
+    for (int64_t o = 0; o < p.O; ++o) {
+        double acc = 0;
+        for (int64_t n = 0; n < p.N; ++n) {
+            const T* row = go + (n * p.O + o) * p.P;
+            for (int64_t i = 0; i < p.P; ++i) acc += row[i];
+        }
+        db[o] = T(acc);
+    }
+}
+
 template <class T>
 void conv_backward(const ConvPlan& p, const T* x, const T* w, const T* go, T* dx, T* dw, T* db) {
     ColBuffer<T> col(p);
@@ -141,15 +157,30 @@ void conv_backward(const ConvPlan& p, const T* x, const T* w, const T* go, T* dx
                 }
             }
         }
-    if (db)
-        for (int64_t o = 0; o < p.O; ++o) {
-            double acc = 0;
-            for (int64_t n = 0; n < p.N; ++n) {
-                const T* row = go + (n * p.O + o) * p.P;
-                for (int64_t i = 0; i < p.P; ++i) acc += row[i];
-            }
-            db[o] = T(acc);
-        }
+    if (db) bias_grad(p, go, db);
+}
+
+enum class Algorithm : int { automatic = 0, gemm = 1, winograd = 2 };
+std::atomic<int> g_algorithm{int(Algorithm::automatic)};
+
+bool winograd_eligible(const ConvPlan& p) {
+    const auto& g = p.geo;
+    return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && p.G == 1;
+}
+
+// The measured rule (benchmarks/conv_algorithms.py): Winograd wins once both channel counts are
+// large enough for its 16 gemms (C x O per tile position) to run near gemm's rate.
+bool use_winograd(const ConvPlan& p) {
+    if (!winograd_eligible(p)) return false;
+    switch (Algorithm(g_algorithm.load())) {
+        case Algorithm::gemm: return false;
+        case Algorithm::winograd: return true;
+        default: return p.C >= 16 && p.O >= 16;
+    }
+}
+
+kernels::WinogradGeometry winograd_geometry_of(const ConvPlan& p) {
+    return kernels::winograd_geometry(p.N, p.C, p.H, p.W, p.O, p.geo.ph, p.geo.pw);
 }
 
 }  // namespace
@@ -166,16 +197,24 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair
     Tensor wc = w.is_contiguous() ? w : contiguous_copy(w);
     Tensor bc = b.defined() && !b.is_contiguous() ? contiguous_copy(b) : b;
     Tensor out = Tensor::empty({p.N, p.O, p.geo.oh, p.geo.ow}, dt);
+    const bool winograd = use_winograd(p);
+    Tensor U = winograd ? Tensor::empty({16, p.O, p.C}, dt) : Tensor();  // the transformed filters
     XGRAD_DISPATCH(dt, [&] {
-        conv_forward<scalar_t>(p, xc.data<scalar_t>(), wc.data<scalar_t>(),
-                               bc.defined() ? bc.data<scalar_t>() : nullptr, out.data<scalar_t>());
+        const scalar_t* pb = bc.defined() ? bc.data<scalar_t>() : nullptr;
+        if (winograd) {
+            kernels::winograd_filter_transform(wc.data<scalar_t>(), p.O, p.C, U.data<scalar_t>());
+            kernels::winograd_forward(winograd_geometry_of(p), xc.data<scalar_t>(), U.data<scalar_t>(), pb,
+                                      out.data<scalar_t>());
+        } else {
+            conv_forward<scalar_t>(p, xc.data<scalar_t>(), wc.data<scalar_t>(), pb, out.data<scalar_t>());
+        }
     });
     std::vector<Tensor> inputs{x, w};
     if (b.defined()) inputs.push_back(b);
     if (needs_grad(inputs)) {
         bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
         const size_t n_inputs = inputs.size();
-        autograd::attach(out, "conv2d", inputs, [xc = saved(xc), wc = saved(wc), p, gx, gw, gb,
+        autograd::attach(out, "conv2d", inputs, [xc = saved(xc), wc = saved(wc), U, p, gx, gw, gb,
                                                  n_inputs](const Tensor& g_in) {
             Tensor g = g_in.is_contiguous() ? g_in : contiguous_copy(g_in);
             Grads grads(n_inputs);  // x, w, and the bias when there is one
@@ -184,15 +223,43 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair
             if (gw) grads[1] = Tensor::empty(wc.shape(), dt);
             if (gb) grads[2] = Tensor::empty({p.O}, dt);
             XGRAD_DISPATCH(dt, [&] {
-                conv_backward<scalar_t>(p, xc.data<scalar_t>(), wc.data<scalar_t>(), g.data<scalar_t>(),
-                                        gx ? grads[0].data<scalar_t>() : nullptr,
-                                        gw ? grads[1].data<scalar_t>() : nullptr,
-                                        gb ? grads[2].data<scalar_t>() : nullptr);
+                scalar_t* dx = gx ? grads[0].data<scalar_t>() : nullptr;
+                scalar_t* dw = gw ? grads[1].data<scalar_t>() : nullptr;
+                scalar_t* db = gb ? grads[2].data<scalar_t>() : nullptr;
+                if (U.defined()) {
+                    kernels::winograd_backward(winograd_geometry_of(p), xc.data<scalar_t>(), U.data<scalar_t>(),
+                                               g.data<scalar_t>(), dx, dw);
+                    if (db) bias_grad(p, g.data<scalar_t>(), db);
+                } else {
+                    conv_backward<scalar_t>(p, xc.data<scalar_t>(), wc.data<scalar_t>(), g.data<scalar_t>(), dx, dw,
+                                            db);
+                }
             });
             return grads;
         });
     }
     return out;
+}
+
+void set_conv_algorithm(const std::string& name) {
+    if (name == "auto") g_algorithm = int(Algorithm::automatic);
+    else if (name == "gemm") g_algorithm = int(Algorithm::gemm);
+    else if (name == "winograd") g_algorithm = int(Algorithm::winograd);
+    else throw ValueError("set_conv_algorithm: expected 'auto', 'gemm' or 'winograd', got '" + name + "'");
+}
+
+std::string conv_algorithm() {
+    switch (Algorithm(g_algorithm.load())) {
+        case Algorithm::gemm: return "gemm";
+        case Algorithm::winograd: return "winograd";
+        default: return "auto";
+    }
+}
+
+std::string conv_algorithm_for(const std::vector<int64_t>& x_shape, const std::vector<int64_t>& w_shape, Pair stride,
+                               Pair padding, Pair dilation, int64_t groups) {
+    const Tensor x = Tensor::empty(x_shape, DType::float32), w = Tensor::empty(w_shape, DType::float32);
+    return use_winograd(plan_conv(x, w, Tensor(), stride, padding, dilation, groups)) ? "winograd" : "gemm";
 }
 
 }  // namespace xgrad::ops
