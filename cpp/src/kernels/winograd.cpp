@@ -59,14 +59,12 @@ void input_row(const WinogradGeometry& g, const T* xc, int64_t i, T* v, int64_t 
     for (int r = 0; r < 4; ++r) padded_row(xc, g.H, g.W, g.pw, 2 * i - g.ph + r, L, d + r * L);
     for (int r = 0; r < 4; ++r) {
         const T* d0 = d; const T* d1 = d + L; const T* d2 = d + 2 * L; const T* d3 = d + 3 * L;
-        for (int64_t q = 0; q <= tw; ++q) {
-            const int64_t a = 2 * q, b = 2 * q + 1;
-            switch (r) {
-                case 0: e[q] = d0[a] - d2[a]; o[q] = d0[b] - d2[b]; break;
-                case 1: e[q] = d1[a] + d2[a]; o[q] = d1[b] + d2[b]; break;
-                case 2: e[q] = d2[a] - d1[a]; o[q] = d2[b] - d1[b]; break;
-                default: e[q] = d1[a] - d3[a]; o[q] = d1[b] - d3[b]; break;
-            }
+        // one loop per row of B^T, each vectorised: the combined row, split into even and odd columns
+        switch (r) {
+            case 0: for (int64_t q = 0; q <= tw; ++q) e[q] = d0[2 * q] - d2[2 * q], o[q] = d0[2 * q + 1] - d2[2 * q + 1]; break;
+            case 1: for (int64_t q = 0; q <= tw; ++q) e[q] = d1[2 * q] + d2[2 * q], o[q] = d1[2 * q + 1] + d2[2 * q + 1]; break;
+            case 2: for (int64_t q = 0; q <= tw; ++q) e[q] = d2[2 * q] - d1[2 * q], o[q] = d2[2 * q + 1] - d1[2 * q + 1]; break;
+            default: for (int64_t q = 0; q <= tw; ++q) e[q] = d1[2 * q] - d3[2 * q], o[q] = d1[2 * q + 1] - d3[2 * q + 1]; break;
         }
         T* v0 = v + (r * 4) * plane; T* v1 = v0 + plane; T* v2 = v1 + plane; T* v3 = v2 + plane;
         for (int64_t j = 0; j < tw; ++j) {
@@ -87,6 +85,32 @@ void transform_inputs(const WinogradGeometry& g, const T* x, int64_t row0, int64
             const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
             input_row(g, x + (n * g.C + c) * g.H * g.W, i, V + c * tc + k * g.tw, plane, work);
         }
+}
+
+// The even and odd columns of dY row y (0 beyond the output): e[j] = dy[y, 2j], o[j] = dy[y, 2j + 1].
+template <class T>
+void split_row(const WinogradGeometry& g, const T* yo, int64_t y, T* e, T* o) {
+    if (y >= g.oh) {
+        std::fill(e, e + g.tw, T(0));
+        std::fill(o, o + g.tw, T(0));
+        return;
+    }
+    const T* row = yo + y * g.ow;
+    const int64_t full = g.ow / 2;
+    for (int64_t j = 0; j < full; ++j) e[j] = row[2 * j], o[j] = row[2 * j + 1];
+    if (full < g.tw) e[full] = row[2 * full], o[full] = T(0);
+}
+
+// One row of Z = (A d) A^T from the pair (a, b) = (A d)[r]: (a, a + b, a - b, -b) into planes z + s zs.
+template <class T>
+inline void z_row(const T* a, const T* b, int64_t tw, T* z, int64_t zs) {
+    T* z0 = z; T* z1 = z + zs; T* z2 = z + 2 * zs; T* z3 = z + 3 * zs;
+    for (int64_t j = 0; j < tw; ++j) {
+        z0[j] = a[j];
+        z1[j] = a[j] + b[j];
+        z2[j] = a[j] - b[j];
+        z3[j] = -b[j];
+    }
 }
 
 }  // namespace
@@ -183,27 +207,19 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
             for (int64_t k = 0; k < rows; ++k) {
                 const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
                 const T* yo = dy + (n * g.O + o) * g.oh * g.ow;
-                T* ev = work; T* od = work + L;  // even and odd columns of the two dY rows
-                for (int rr = 0; rr < 2; ++rr) {
-                    T* e = ev + rr * (L / 2); T* od_r = od + rr * (L / 2);
-                    const int64_t y = 2 * i + rr;
-                    for (int64_t j = 0; j < tw; ++j) {
-                        const bool in_row = y < g.oh;
-                        e[j] = in_row ? yo[y * g.ow + 2 * j] : T(0);
-                        od_r[j] = in_row && 2 * j + 1 < g.ow ? yo[y * g.ow + 2 * j + 1] : T(0);
-                    }
-                }
-                // a[r][s] = A d down the rows (s = column parity), then z[r][.] = A a[r] along them
-                const T* e0 = ev; const T* e1 = ev + L / 2; const T* o0 = od; const T* o1 = od + L / 2;
+                T* e0 = work; T* o0 = e0 + tw; T* e1 = o0 + tw; T* o1 = e1 + tw; T* ca = o1 + tw; T* cb = ca + tw;
+                split_row(g, yo, 2 * i, e0, o0);
+                split_row(g, yo, 2 * i + 1, e1, o1);
+                // down the rows, A d gives the pairs (e0, o0), (e0 + e1, o0 + o1), (e0 - e1, o0 - o1),
+                // (-e1, -o1); along them, each pair (a, b) gives (a, a + b, a - b, -b)
                 T* z = Z + o * tc + k * tw;
-                for (int r = 0; r < 4; ++r) {
-                    T* z0 = z + (r * 4) * zs; T* z1 = z0 + zs; T* z2 = z1 + zs; T* z3 = z2 + zs;
-                    for (int64_t j = 0; j < tw; ++j) {
-                        const T c0 = r == 0 ? e0[j] : r == 1 ? e0[j] + e1[j] : r == 2 ? e0[j] - e1[j] : -e1[j];
-                        const T c1 = r == 0 ? o0[j] : r == 1 ? o0[j] + o1[j] : r == 2 ? o0[j] - o1[j] : -o1[j];
-                        z0[j] = c0; z1[j] = c0 + c1; z2[j] = c0 - c1; z3[j] = -c1;
-                    }
-                }
+                z_row(e0, o0, tw, z, zs);
+                for (int64_t j = 0; j < tw; ++j) ca[j] = e0[j] + e1[j], cb[j] = o0[j] + o1[j];
+                z_row(ca, cb, tw, z + 4 * zs, zs);
+                for (int64_t j = 0; j < tw; ++j) ca[j] = e0[j] - e1[j], cb[j] = o0[j] - o1[j];
+                z_row(ca, cb, tw, z + 8 * zs, zs);
+                for (int64_t j = 0; j < tw; ++j) ca[j] = -e1[j], cb[j] = -o1[j];
+                z_row(ca, cb, tw, z + 12 * zs, zs);
             }
         if (dw) {
             transform_inputs(g, x, row0, rows, V, work);
@@ -232,9 +248,12 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
                             const T* v0 = v + s * vs; const T* v1 = v + (4 + s) * vs;
                             const T* v2 = v + (8 + s) * vs; const T* v3 = v + (12 + s) * vs;
                             T* hs = h + s * tw;
-                            for (int64_t j = 0; j < tw; ++j)
-                                hs[j] = r == 0 ? v0[j] : r == 1 ? v1[j] - v2[j] + v3[j]
-                                                   : r == 2 ? v1[j] + v2[j] - v0[j] : -v3[j];
+                            switch (r) {  // one loop per row of B, each vectorised
+                                case 0: std::copy(v0, v0 + tw, hs); break;
+                                case 1: for (int64_t j = 0; j < tw; ++j) hs[j] = v1[j] - v2[j] + v3[j]; break;
+                                case 2: for (int64_t j = 0; j < tw; ++j) hs[j] = v1[j] + v2[j] - v0[j]; break;
+                                default: for (int64_t j = 0; j < tw; ++j) hs[j] = -v3[j]; break;
+                            }
                         }
                         // along the row: dd[s] = B h = (h0, h1 - h2 + h3, h1 + h2 - h0, -h3) at columns 2j + s
                         const T* h0 = h; const T* h1 = h + tw; const T* h2 = h + 2 * tw; const T* h3 = h + 3 * tw;
