@@ -4,7 +4,8 @@
 
 Model (float32, batch 64, 3x32x32): conv3x3 32 -> ReLU -> maxpool 2 -> conv3x3 64 -> ReLU ->
 maxpool 2 -> flatten -> linear 10, cross-entropy loss. Also Conv2d alone (the second conv) and
-BatchNorm2d alone (training mode). Median milliseconds; ratio = xgrad / PyTorch."""
+BatchNorm2d alone (training mode). Median milliseconds; ratio = xgrad / PyTorch. The figures are
+also written to benchmarks/results/cnn_step_t<threads>.json."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +15,7 @@ import time
 
 import numpy as np
 
+import _common
 import xgrad
 import xgrad.nn as xnn
 import xgrad.nn.functional as XF
@@ -152,6 +154,7 @@ def main() -> None:
         tts = f"{tt:8.2f}" if tt else "     n/a"
         print(f"| {name:42} | {tx:8.2f} | {tts} | {ratio} |")
 
+    breakdown = []
     if args.breakdown:
         print("\nxgrad per layer (forward, then backward of that layer alone), ms:")
         h = x
@@ -168,7 +171,20 @@ def main() -> None:
 
             fb_ms = median_ms(fb, args.reps)
             print(f"  {i}: {type(layer).__name__:10} fwd {f_ms:7.2f}  bwd {fb_ms - f_ms:7.2f}")
+            breakdown.append({"layer": i, "type": type(layer).__name__, "forward_ms": f_ms,
+                              "backward_ms": fb_ms - f_ms})
             h = out
+
+    threads = {"requested": args.threads, "xgrad_openblas": xgrad.blas_info()["threads"],
+               "torch_intraop": torch.get_num_threads() if torch is not None else None,
+               "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
+    path = _common.write_result(f"cnn_step_t{args.threads}", {
+        "benchmark": "cnn_step", "config": {"batch": 64, "dtype": "float32", "reps": args.reps, "warmup": 3},
+        "threads": threads, "machine": _common.machine(torch),
+        "results_ms": [{"workload": name, "xgrad": tx, "torch": tt} for name, tx, tt in rows],
+        "breakdown_ms": breakdown if args.breakdown else None,
+    })
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ explicitly; effective bandwidth = bytes the update must read and write / time. T
 of the 2-D tracer on Rosenbrock.
 
     OMP_WAIT_POLICY=PASSIVE python benchmarks/optim_step.py [--n 10000000] [--reps 20]
+
+The figures are also written to benchmarks/results/optim_step_t<threads>.json (e.g. optim_step_t1-2).
 """
 import argparse
 import os
@@ -14,6 +16,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
+import _common  # noqa: E402
 import xgrad  # noqa: E402
 
 try:
@@ -71,22 +74,27 @@ def main():
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     print(f"n = {args.n:,} float32 parameters, median of {args.reps} steps\n")
     print(f"{'update':14s} {'implementation':34s} {'ms/step':>9s} {'GB/s':>7s}")
+    steps = []  # what the table prints, for the result file
     for kind in ("sgd_momentum", "adam"):
         rows = []
         for threads in args.threads:
             xgrad.set_num_threads(threads)
-            rows.append((f"xgrad, {threads} thread(s)", median_time(xgrad_case(kind, args.n), args.reps)))
+            rows.append(("xgrad", threads, f"xgrad, {threads} thread(s)",
+                         median_time(xgrad_case(kind, args.n), args.reps)))
             if torch is not None:
                 torch.set_num_threads(threads)
                 for foreach in (None, True):
-                    label = f"torch default, {threads} thread(s)" if foreach is None else \
-                        f"torch foreach=True, {threads} thread(s)"
-                    rows.append((label, median_time(torch_case(kind, args.n, foreach), args.reps)))
-        for label, step_or_time in rows:
+                    impl = "torch default" if foreach is None else "torch foreach=True"
+                    rows.append((impl, threads, f"{impl}, {threads} thread(s)",
+                                 median_time(torch_case(kind, args.n, foreach), args.reps)))
+        for impl, threads, label, step_or_time in rows:
             t = step_or_time if isinstance(step_or_time, float) else median_time(step_or_time, args.reps)
             gbs = TRAFFIC[kind] * args.n / t / 1e9
             print(f"{kind:14s} {label:34s} {t * 1e3:9.2f} {gbs:7.1f}")
+            steps.append({"update": kind, "implementation": impl, "threads": threads, "ms": t * 1e3,
+                          "gb_per_s": gbs})
 
+    traces = {}
     for name in ("adam", "sgd"):
         xgrad.optim.trace(name, "rosenbrock", (-1.5, 2.0), 10, lr=1e-3)
         times = []
@@ -94,9 +102,20 @@ def main():
             t0 = time.perf_counter()
             xgrad.optim.trace(name, "rosenbrock", (-1.5, 2.0), 10_000, lr=1e-3)
             times.append(time.perf_counter() - t0)
-        print(f"\ntrace('{name}', 'rosenbrock', 10,000 steps): {statistics.median(times) * 1e3:.2f} ms (median of 20)",
+        traces[name] = statistics.median(times) * 1e3
+        print(f"\ntrace('{name}', 'rosenbrock', 10,000 steps): {traces[name]:.2f} ms (median of 20)",
               end="")
     print()
+    path = _common.write_result("optim_step_t" + "-".join(str(t) for t in args.threads), {
+        "benchmark": "optim_step", "config": {"n": args.n, "reps": args.reps, "dtype": "float32",
+                                              "bytes_per_param": TRAFFIC},
+        "threads": {"requested": args.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")},
+        "machine": _common.machine(torch), "steps": steps,
+        # the traces run at the last thread count set above
+        "trace": {"problem": "rosenbrock", "start": [-1.5, 2.0], "steps": 10_000, "lr": 1e-3,
+                  "threads": args.threads[-1], "median_of": 20, "ms": traces},
+    })
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
