@@ -35,7 +35,7 @@ help:
 	@echo "make test      run the test suite (XGRAD_QUICK=1)"
 	@echo "make sanitize  build the core with AddressSanitizer + UBSan and run the tests but the notebooks on it"
 	@echo "make lectures  execute every notebook at full size and build the gallery in lectures-out/"
-	@echo "make bench     run every benchmarks/*.py"
+	@echo "make bench     run every benchmarks/*.py, then summarise the run in benchmarks/results/summary.md (+ .json)"
 	@echo "make clean     remove build/ and lectures-out/"
 
 deps:
@@ -89,12 +89,15 @@ lectures: install
 	cd "$(ROOT)" && $(DATA_ENV) $(PYTHON) tools/run_lectures.py --out lectures-out $(LECTURE_ARGS)
 
 bench: install
-	@cd "$(ROOT)" && shopt -s nullglob && failed=""; files=(benchmarks/[!_]*.py); \
+	@cd "$(ROOT)" && shopt -s nullglob && failed=""; files=(benchmarks/[!_]*.py); start=$$(date +%s); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py found"; exit 0; fi; \
 	for f in "$${files[@]}"; do \
 	  echo "== $$f"; \
 	  $(DATA_ENV) $(PYTHON) "$$f" || failed="$$failed $$f"; \
 	done; \
+	echo "== summary"; \
+	$(PYTHON) tools/bench_summary.py --since "$$start" --command "make bench" --ran "$${files[@]}" --failed $$failed \
+	  && echo "summary of this run: $(ROOT)/benchmarks/results/summary.md" || failed="$$failed tools/bench_summary.py"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi
 
 clean:
