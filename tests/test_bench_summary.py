@@ -114,6 +114,11 @@ def payloads():
                            {"workload": "BatchNorm2d(32) fwd+bwd (64x32x32x32)", "xgrad": 3.0, "torch": None}],
             "breakdown_ms": None,
         },
+        "cnn_epoch_t1": {
+            "threads": 1, "rounds": 2, "epochs": 2, "machine": MACHINE,
+            "workloads": {"cnn": {"title": "CIFAR-size CNN epoch", "xgrad": {"epoch_s": 1.5, "peak_rss_mb": 150.0},
+                                  "torch": {"epoch_s": 2.0, "peak_rss_mb": 500.0}}},
+        },
         "optim_step_t1-2": {
             "benchmark": "optim_step", "config": {"n": 1000, "reps": 2, "dtype": "float32", "bytes_per_param": {}},
             "threads": {"requested": [1, 2], "omp_wait_policy": "PASSIVE"}, "machine": MACHINE,
@@ -209,6 +214,11 @@ def test_rows_and_ratios(bs, run):
     bn = find(rows, "cnn_step", "BatchNorm2d")
     assert bn["torch"] is None and bn["xgrad_over_torch"] is None
 
+    epoch = find(rows, "cnn_epoch", "CIFAR-size CNN epoch: epoch")
+    assert epoch["unit"] == "s" and epoch["xgrad_over_torch"] == pytest.approx(0.75)
+    memory = find(rows, "cnn_epoch", "peak resident memory")
+    assert memory["unit"] == "MB" and memory["xgrad_over_torch"] == pytest.approx(0.3)
+
     default = find(rows, "optim_step", "PyTorch default")
     foreach = find(rows, "optim_step", "PyTorch foreach=True")
     assert default["threads"] == 2 and default["xgrad_over_torch"] == pytest.approx(0.25)
@@ -267,7 +277,7 @@ def test_markdown_and_json_files(bs, run):
     assert data["machines_differing"] == []
     assert ("| mlp_step | MLP 784-512-512-10, batch 128, SGD momentum: train step | 1 | ms | 8.00 | 4.00 | 10.0 "
             "| 0.800 | 2.00 |  |") in md
-    assert len(data["rows"]) == 4 + 2 + 3 + 3 + 2 + 1 + 2 + 2
+    assert len(data["rows"]) == 4 + 2 + 3 + 3 + 2 + 1 + 2 + 2 + 2   # ..., cnn_epoch: time and memory
     # the summary files in the results folder are never read back as results
     bs.main(["--since", str(SINCE), "--results", str(out_dir), "--quiet"])
     again = json.loads((out_dir / "summary.json").read_text())

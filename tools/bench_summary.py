@@ -238,7 +238,18 @@ def parse_optim_step(p: Dict[str, Any]) -> Parsed:
     return rows, others
 
 
+def parse_cnn_epoch(p: Dict[str, Any]) -> Parsed:
+    th, rows = requested_threads(p), []
+    for w in p["workloads"].values():
+        x, t = w["xgrad"], w.get("torch") or {}
+        rows.append(row("cnn_epoch", f"{w['title']}: epoch", "s", th, x["epoch_s"], torch=t.get("epoch_s")))
+        rows.append(row("cnn_epoch", f"{w['title']}: peak resident memory of the process", "MB", th,
+                        x["peak_rss_mb"], torch=t.get("peak_rss_mb"), note="a memory ratio, not a time"))
+    return rows, []
+
+
 PARSERS: Dict[str, Callable[[Dict[str, Any]], Parsed]] = {
+    "cnn_epoch": parse_cnn_epoch,
     "mlp_step": parse_mlp_step, "mnist_epoch": parse_mnist_epoch, "op_overhead": parse_op_overhead,
     "gemm_shapes": parse_gemm_shapes, "augment": parse_augment, "conv_algorithms": parse_conv_algorithms,
     "simd_variants": parse_simd_variants, "cnn_step": parse_cnn_step, "optim_step": parse_optim_step,
