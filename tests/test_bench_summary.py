@@ -119,6 +119,10 @@ def payloads():
             "workloads": {"cnn": {"title": "CIFAR-size CNN epoch", "xgrad": {"epoch_s": 1.5, "peak_rss_mb": 150.0},
                                   "torch": {"epoch_s": 2.0, "peak_rss_mb": 500.0}}},
         },
+        "scaling_t1": {
+            "threads": 1, "machine": MACHINE,
+            "rows": [{"kind": "mlp", "width": 512, "batch": 32, "xgrad_ms": 2.0, "torch_ms": 8.0, "gflop": 0.1}],
+        },
         "optim_step_t1-2": {
             "benchmark": "optim_step", "config": {"n": 1000, "reps": 2, "dtype": "float32", "bytes_per_param": {}},
             "threads": {"requested": [1, 2], "omp_wait_policy": "PASSIVE"}, "machine": MACHINE,
@@ -219,6 +223,8 @@ def test_rows_and_ratios(bs, run):
     memory = find(rows, "cnn_epoch", "peak resident memory")
     assert memory["unit"] == "MB" and memory["xgrad_over_torch"] == pytest.approx(0.3)
 
+    assert find(rows, "scaling", "W = 512, batch 32")["xgrad_over_torch"] == pytest.approx(0.25)
+
     default = find(rows, "optim_step", "PyTorch default")
     foreach = find(rows, "optim_step", "PyTorch foreach=True")
     assert default["threads"] == 2 and default["xgrad_over_torch"] == pytest.approx(0.25)
@@ -277,7 +283,7 @@ def test_markdown_and_json_files(bs, run):
     assert data["machines_differing"] == []
     assert ("| mlp_step | MLP 784-512-512-10, batch 128, SGD momentum: train step | 1 | ms | 8.00 | 4.00 | 10.0 "
             "| 0.800 | 2.00 |  |") in md
-    assert len(data["rows"]) == 4 + 2 + 3 + 3 + 2 + 1 + 2 + 2 + 2   # ..., cnn_epoch: time and memory
+    assert len(data["rows"]) == 4 + 2 + 3 + 3 + 2 + 1 + 2 + 2 + 2 + 1   # ..., cnn_epoch: time and memory; scaling
     # the summary files in the results folder are never read back as results
     bs.main(["--since", str(SINCE), "--results", str(out_dir), "--quiet"])
     again = json.loads((out_dir / "summary.json").read_text())

@@ -248,8 +248,15 @@ def parse_cnn_epoch(p: Dict[str, Any]) -> Parsed:
     return rows, []
 
 
+def parse_scaling(p: Dict[str, Any]) -> Parsed:
+    th = requested_threads(p)
+    names = {"mlp": "MLP 784-W-W-10, W", "cnn": "CNN conv(C)-conv(2C) on 3x32x32, C"}
+    return [row("scaling", f"{names.get(r['kind'], r['kind'])} = {r['width']}, batch {r['batch']}: train step", "ms", th,
+                r["xgrad_ms"], torch=r.get("torch_ms")) for r in p["rows"]], []
+
+
 PARSERS: Dict[str, Callable[[Dict[str, Any]], Parsed]] = {
-    "cnn_epoch": parse_cnn_epoch,
+    "cnn_epoch": parse_cnn_epoch, "scaling": parse_scaling,
     "mlp_step": parse_mlp_step, "mnist_epoch": parse_mnist_epoch, "op_overhead": parse_op_overhead,
     "gemm_shapes": parse_gemm_shapes, "augment": parse_augment, "conv_algorithms": parse_conv_algorithms,
     "simd_variants": parse_simd_variants, "cnn_step": parse_cnn_step, "optim_step": parse_optim_step,
