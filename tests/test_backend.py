@@ -24,7 +24,25 @@ def test_a_bad_xgrad_num_threads_names_the_variable():
 
 # --- the convolution algorithm (Winograd F(2x2, 3x3) or im2col + gemm) ---
 
-def test_auto_takes_winograd_for_3x3_stride_1_from_16_channels_in_and_out():
+@pytest.fixture
+def one_thread():
+    import xgrad
+    before = xgrad.get_num_threads()
+    xgrad.set_num_threads(1)
+    yield
+    xgrad.set_num_threads(before)
+
+
+def test_auto_on_more_threads_takes_winograd_from_128_channels(one_thread):
+    import xgrad
+    import xgrad.backend as B
+    xgrad.set_num_threads(2)
+    assert B.conv_algorithm_for((64, 32, 16, 16), (64, 32, 3, 3), padding=1) == "gemm"
+    assert B.conv_algorithm_for((32, 128, 8, 8), (128, 128, 3, 3), padding=1) == "winograd"
+    assert B.conv_algorithm_for((32, 128, 8, 8), (64, 128, 3, 3), padding=1) == "gemm"
+
+
+def test_auto_takes_winograd_for_3x3_stride_1_from_16_channels_in_and_out(one_thread):
     import xgrad.backend as B
     assert B.get_conv_algorithm() == "auto"
     assert B.conv_algorithm_for((64, 32, 16, 16), (64, 32, 3, 3), padding=1) == "winograd"

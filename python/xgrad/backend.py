@@ -34,8 +34,9 @@ _CONV_ALGORITHMS = ("auto", "gemm", "winograd")
 def set_conv_algorithm(name: str) -> None:
     """How ``conv2d`` computes the convolutions Winograd can do (3x3 kernel, stride 1, dilation 1,
     groups 1), forward and backward: ``"auto"`` (default: Winograd F(2x2, 3x3) where
-    ``benchmarks/conv_algorithms.py`` measured it faster than im2col + gemm, i.e. at least 16 input
-    and 16 output channels), ``"gemm"`` or ``"winograd"``. Every other convolution uses gemm.
+    ``benchmarks/conv_algorithms.py`` measured it faster than im2col + gemm: at least 16 input and
+    16 output channels on one thread, 128 and 128 on more, see ``set_num_threads``), ``"gemm"`` or
+    ``"winograd"``. Every other convolution uses gemm.
     Both round alike: against a float64 result, float32 forward, dx and dw are within about 5e-7 of
     the largest value for 64 channels, by either algorithm (tests/test_backend.py bounds it at 1e-5)."""
     _core.set_conv_algorithm(check.choice(name, "name", "set_conv_algorithm", _CONV_ALGORITHMS))

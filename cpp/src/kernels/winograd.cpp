@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "blas.hpp"
+#include "parallel.hpp"
 
 namespace xgrad::kernels {
 
@@ -15,6 +16,9 @@ namespace {
 // transforms run along a tile row at a time: their loops over the tiles j are contiguous in every
 // plane and in the image rows, so they vectorise.
 constexpr int64_t kPositions = 16;
+// Channels per thread in the transforms' loops: a chunk's transform of one channel is tens of
+// microseconds, a thread's start about as much.
+constexpr int64_t kChannelsPerThread = 4;
 
 // Tile rows per chunk: the chunk's transformed inputs and outputs (16 (2 C + O) tc values) stay
 // near 4 MB, and a gemm's N dimension (tc tiles) stays long enough for OpenBLAS's kernels.
@@ -78,13 +82,16 @@ void input_row(const WinogradGeometry& g, const T* xc, int64_t i, T* v, int64_t 
 
 // Transform the chunk's tile rows [row0, row0 + rows) of every channel: V[ξ, c, t - t0].
 template <class T>
-void transform_inputs(const WinogradGeometry& g, const T* x, int64_t row0, int64_t rows, T* V, T* work) {
+void transform_inputs(const WinogradGeometry& g, const T* x, int64_t row0, int64_t rows, T* V) {
     const int64_t tc = rows * g.tw, plane = g.C * tc;
-    for (int64_t c = 0; c < g.C; ++c)
-        for (int64_t k = 0; k < rows; ++k) {
-            const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
-            input_row(g, x + (n * g.C + c) * g.H * g.W, i, V + c * tc + k * g.tw, plane, work);
-        }
+    parallel_range(g.C, kChannelsPerThread, [&](int64_t c0, int64_t c1) {
+        T* work = scratch<T>(2, size_t(16 * (2 * g.tw + 2)));
+        for (int64_t c = c0; c < c1; ++c)
+            for (int64_t k = 0; k < rows; ++k) {
+                const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
+                input_row(g, x + (n * g.C + c) * g.H * g.W, i, V + c * tc + k * g.tw, plane, work);
+            }
+    });
 }
 
 // The even and odd columns of dY row y (0 beyond the output): e[j] = dy[y, 2j], o[j] = dy[y, 2j + 1].
@@ -149,17 +156,17 @@ void winograd_forward(const WinogradGeometry& g, const T* x, const T* U, const T
     const int64_t all_rows = g.N * g.th, chunk = chunk_rows(g), tw = g.tw;
     T* V = scratch<T>(0, size_t(kPositions * g.C * chunk * tw));
     T* M = scratch<T>(1, size_t(kPositions * g.O * chunk * tw));
-    T* work = scratch<T>(2, size_t(8 * (2 * tw + 2)));
     for (int64_t row0 = 0; row0 < all_rows; row0 += chunk) {
         const int64_t rows = std::min(chunk, all_rows - row0), tc = rows * tw, ms = g.O * tc;
-        transform_inputs(g, x, row0, rows, V, work);
+        transform_inputs(g, x, row0, rows, V);
         // M[ξ] (O x tc) = U[ξ] (O x C) @ V[ξ] (C x tc)
         for (int64_t xi = 0; xi < kPositions; ++xi)
             gemm<T>(false, false, g.O, tc, g.C, T(1), U + xi * g.O * g.C, g.C, V + xi * g.C * tc, tc, T(0),
                     M + xi * ms, tc);
         // Y = A^T M A per (o, tile row); A^T = [1 1 1 0; 0 1 -1 -1], down the rows then along them
-        T* a = work;  // a[rr][s][j]: 2 x 4 rows of tw
-        for (int64_t o = 0; o < g.O; ++o) {
+        parallel_range(g.O, kChannelsPerThread, [&](int64_t o0, int64_t o1) {
+        T* a = scratch<T>(2, size_t(16 * (2 * tw + 2)));  // a[rr][s][j]: 2 x 4 rows of tw
+        for (int64_t o = o0; o < o1; ++o) {
             const T b = bias ? bias[o] : T(0);
             for (int64_t k = 0; k < rows; ++k) {
                 const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
@@ -186,6 +193,7 @@ void winograd_forward(const WinogradGeometry& g, const T* x, const T* U, const T
                 }
             }
         }
+        });
     }
 }
 
@@ -197,13 +205,14 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
     T* V = dw ? scratch<T>(1, size_t(kPositions * g.C * chunk * tw)) : nullptr;
     T* dV = dx ? scratch<T>(3, size_t(kPositions * g.C * chunk * tw)) : nullptr;
     T* dU = dw ? scratch<T>(4, size_t(kPositions * g.O * g.C)) : nullptr;
-    T* work = scratch<T>(2, size_t(16 * L));
     if (dw) std::fill(dU, dU + kPositions * g.O * g.C, T(0));
     if (dx) std::fill(dx, dx + g.N * g.C * g.H * g.W, T(0));
     for (int64_t row0 = 0; row0 < all_rows; row0 += chunk) {
         const int64_t rows = std::min(chunk, all_rows - row0), tc = rows * tw, zs = g.O * tc;
         // Z = A dY A^T per (o, tile row); A = [1 0; 1 1; 1 -1; 0 -1], dY 0 beyond the output
-        for (int64_t o = 0; o < g.O; ++o)
+        parallel_range(g.O, kChannelsPerThread, [&](int64_t o0, int64_t o1) {
+        T* work = scratch<T>(2, size_t(16 * L));
+        for (int64_t o = o0; o < o1; ++o)
             for (int64_t k = 0; k < rows; ++k) {
                 const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
                 const T* yo = dy + (n * g.O + o) * g.oh * g.ow;
@@ -221,8 +230,9 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
                 for (int64_t j = 0; j < tw; ++j) ca[j] = -e1[j], cb[j] = -o1[j];
                 z_row(ca, cb, tw, z + 12 * zs, zs);
             }
+        });
         if (dw) {
-            transform_inputs(g, x, row0, rows, V, work);
+            transform_inputs(g, x, row0, rows, V);
             // dU[ξ] (O x C) += Z[ξ] (O x tc) @ V[ξ]^T (tc x C)
             for (int64_t xi = 0; xi < kPositions; ++xi)
                 gemm<T>(false, true, g.O, g.C, tc, T(1), Z + xi * zs, tc, V + xi * g.C * tc, tc, T(1),
@@ -236,7 +246,9 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
                         dV + xi * vs, tc);
             // dd = B dV B^T per (c, tile row), B = [1 0 0 0; 0 1 -1 1; -1 1 1 0; 0 0 0 -1]; the tiles of
             // a row overlap by two columns, so each combined row is summed into one padded row first
-            for (int64_t c = 0; c < g.C; ++c)
+            parallel_range(g.C, kChannelsPerThread, [&](int64_t c0, int64_t c1) {  // each c its own dx planes
+            T* work = scratch<T>(2, size_t(16 * L));
+            for (int64_t c = c0; c < c1; ++c)
                 for (int64_t k = 0; k < rows; ++k) {
                     const int64_t n = (row0 + k) / g.th, i = (row0 + k) % g.th;
                     const T* v = dV + c * tc + k * tw;
@@ -271,6 +283,7 @@ void winograd_backward(const WinogradGeometry& g, const T* x, const T* U, const 
                         for (int64_t q = lo; q < hi; ++q) dst[q - g.pw] += acc[q];
                     }
                 }
+            });
         }
     }
     if (dw) {

@@ -12,6 +12,7 @@
 #include "../kernels/im2col.hpp"
 #include "../kernels/winograd.hpp"
 #include "op_utils.hpp"
+#include "xgrad/tensor/threads.hpp"
 
 namespace xgrad::ops {
 
@@ -168,14 +169,19 @@ bool winograd_eligible(const ConvPlan& p) {
     return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && p.G == 1;
 }
 
-// The measured rule (benchmarks/conv_algorithms.py): Winograd wins once both channel counts are
-// large enough for its 16 gemms (C x O per tile position) to run near gemm's rate.
+// The measured rule (benchmarks/conv_algorithms.py, 1 and 2 threads): on one thread Winograd wins
+// once both channel counts are large enough for its 16 gemms (C x O per tile position) to run near
+// gemm's rate; on more threads im2col's one large gemm per image splits better over OpenBLAS's
+// threads than Winograd's 16 small ones, and Winograd won only at 128 channels in and out.
 bool use_winograd(const ConvPlan& p) {
     if (!winograd_eligible(p)) return false;
     switch (Algorithm(g_algorithm.load())) {
         case Algorithm::gemm: return false;
         case Algorithm::winograd: return true;
-        default: return p.C >= 16 && p.O >= 16;
+        default: {
+            const int64_t least = num_threads() == 1 ? 16 : 128;
+            return p.C >= least && p.O >= least;
+        }
     }
 }
 
