@@ -1,8 +1,9 @@
 """Stride-1 3x3 convolutions, forward + backward (dx and dw), by xgrad's two algorithms and by
 PyTorch, in the same run: im2col + gemm, Winograd F(2x2, 3x3), torch.nn.functional.conv2d. The
 shapes are the lecture workloads' layers (the CIFAR-size CNN of cnn_step.py, the 32->64 layer the
-README quotes) and a grid over channels and image sizes from which conv.cpp's rule for "auto" was
-read. Median ms over interleaved repetitions; GFLOP/s counts the direct convolution's
+README quotes); conv.cpp's rule for "auto" was read from them at 1 and 2 threads and from two more
+(8 -> 16 and 16 -> 16 channels on 32x32 images: Winograd 1.3x and 0.97x gemm's time on one thread);
+--grid adds a grid over channels and image sizes to check it further. Median ms over interleaved repetitions; GFLOP/s counts the direct convolution's
 3 x 2 N O C H W 9 flops of forward + backward, whatever the algorithm does.
 
     python benchmarks/conv_algorithms.py --threads 1
@@ -78,7 +79,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--reps", type=int, default=15)
-    ap.add_argument("--grid", action="store_true", help="also the channel x size grid the rule was read from")
+    ap.add_argument("--grid", action="store_true", help="also a channel x size grid, to check the rule")
     ap.add_argument("--no-torch", action="store_true")
     args = ap.parse_args()
     torch = _common.import_torch(args.no_torch)
