@@ -93,3 +93,23 @@ def test_float32_convolution_error_against_float64(algorithm):
     for ours, ref in zip(run(np.float32, algorithm), run(np.float64, "gemm")):
         err = np.max(np.abs(ours - ref)) / np.max(np.abs(ref))
         assert 0 < err < 1e-5, err
+
+
+def test_conv_algorithm_for_checks_its_arguments_and_allocates_nothing():
+    import xgrad.backend as B
+    from xgrad import _core
+    before = _core.allocator_stats()
+    # a query for an input of 64 GiB answers from the shapes alone
+    assert B.conv_algorithm_for((2 ** 20, 64, 256, 256), (64, 64, 3, 3), padding=1) in ("gemm", "winograd")
+    after = _core.allocator_stats()
+    assert after["misses"] == before["misses"] and after["live_bytes"] == before["live_bytes"]
+    with pytest.raises(ValueError, match="conv_algorithm_for: input_shape must be an integer >= 0, got -1"):
+        B.conv_algorithm_for((-1, 3, 8, 8), (4, 3, 3, 3))
+    with pytest.raises(TypeError, match="conv_algorithm_for: weight_shape must be an integer"):
+        B.conv_algorithm_for((1, 3, 8, 8), (4, "3", 3, 3))
+    with pytest.raises(TypeError, match="conv_algorithm_for: stride"):
+        B.conv_algorithm_for((1, 3, 8, 8), (4, 3, 3, 3), stride=1.5)
+    with pytest.raises(ValueError, match=r"conv2d: input must be 4-D"):
+        B.conv_algorithm_for((1, 3, 8), (4, 3, 3, 3))
+    with pytest.raises(ValueError, match=r"conv2d: input of shape \(1, 2, 8, 8\) has 2 channels"):
+        B.conv_algorithm_for((1, 2, 8, 8), (4, 3, 3, 3))

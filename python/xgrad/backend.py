@@ -63,9 +63,13 @@ def conv_algorithm_for(input_shape: Sequence[int], weight_shape: Sequence[int], 
                        padding: Union[int, Sequence[int]] = 0, dilation: Union[int, Sequence[int]] = 1,
                        groups: int = 1) -> str:
     """The algorithm ``conv2d`` runs for these shapes under the current setting: "gemm" or "winograd"."""
-    pair = lambda v: [int(v), int(v)] if isinstance(v, int) else [int(a) for a in v]
-    return _core.conv_algorithm_for([int(d) for d in input_shape], [int(d) for d in weight_shape], pair(stride),
-                                    pair(padding), pair(dilation), int(groups))
+    owner = "conv_algorithm_for"
+    dims = lambda shape, name: [check.integer(d, name, owner, low=0) for d in shape]
+    pair = lambda v, name: ([check.integer(a, name, owner) for a in v] if isinstance(v, (tuple, list))
+                            else [check.integer(v, name, owner)] * 2)
+    return _core.conv_algorithm_for(dims(input_shape, "input_shape"), dims(weight_shape, "weight_shape"),
+                                    pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation"),
+                                    check.integer(groups, "groups", owner))
 
 
 def _threads_from_environment() -> None:

@@ -28,13 +28,15 @@ struct ConvPlan {
     bool direct;  // 1x1, stride 1, no padding: no im2col
 };
 
-ConvPlan plan_conv(const Tensor& x, const Tensor& w, const Tensor& b, Pair stride, Pair padding, Pair dilation,
+// From the shapes alone (conv_algorithm_for asks without tensors); b is the bias or undefined.
+ConvPlan plan_conv(const std::vector<int64_t>& xs, const std::vector<int64_t>& ws, const Tensor& b, Pair stride,
+                   Pair padding, Pair dilation,
                    int64_t groups) {
-    if (x.dim() != 4)
-        throw ValueError("conv2d: input must be 4-D (N, C, H, W), got shape " + shape_str(x.shape()));
-    if (w.dim() != 4)
+    if (xs.size() != 4)
+        throw ValueError("conv2d: input must be 4-D (N, C, H, W), got shape " + shape_str(xs));
+    if (ws.size() != 4)
         throw ValueError("conv2d: weight must be 4-D (out_channels, in_channels/groups, kh, kw), got shape " +
-                         shape_str(w.shape()));
+                         shape_str(ws));
     if (groups < 1) throw ValueError("conv2d: groups must be positive, got " + std::to_string(groups));
     for (int k = 0; k < 2; ++k) {
         if (stride[k] < 1) throw ValueError("conv2d: stride must be positive, got " + pair_str(stride));
@@ -42,19 +44,19 @@ ConvPlan plan_conv(const Tensor& x, const Tensor& w, const Tensor& b, Pair strid
         if (dilation[k] < 1) throw ValueError("conv2d: dilation must be positive, got " + pair_str(dilation));
     }
     ConvPlan p{};
-    p.N = x.shape()[0]; p.C = x.shape()[1]; p.H = x.shape()[2]; p.W = x.shape()[3];
-    p.O = w.shape()[0]; p.G = groups; p.Cg = w.shape()[1];
-    const int64_t kh = w.shape()[2], kw = w.shape()[3];
+    p.N = xs[0]; p.C = xs[1]; p.H = xs[2]; p.W = xs[3];
+    p.O = ws[0]; p.G = groups; p.Cg = ws[1];
+    const int64_t kh = ws[2], kw = ws[3];
     if (p.O % groups != 0) {
         std::ostringstream os;
-        os << "conv2d: out_channels " << p.O << " (weight " << shape_str(w.shape()) << ") is not divisible by groups="
+        os << "conv2d: out_channels " << p.O << " (weight " << shape_str(ws) << ") is not divisible by groups="
            << groups;
         throw ValueError(os.str());
     }
     if (p.Cg * groups != p.C) {
         std::ostringstream os;
-        os << "conv2d: input of shape " << shape_str(x.shape()) << " has " << p.C << " channels, but weight of shape "
-           << shape_str(w.shape()) << " with groups=" << groups << " expects " << p.Cg * groups;
+        os << "conv2d: input of shape " << shape_str(xs) << " has " << p.C << " channels, but weight of shape "
+           << shape_str(ws) << " with groups=" << groups << " expects " << p.Cg * groups;
         throw ValueError(os.str());
     }
     if (b.defined() && (b.dim() != 1 || b.shape()[0] != p.O))
@@ -68,11 +70,11 @@ ConvPlan plan_conv(const Tensor& x, const Tensor& w, const Tensor& b, Pair strid
         __builtin_mul_overflow(padding[0], 2, &Hp) || __builtin_add_overflow(Hp, p.H, &Hp) ||
         __builtin_mul_overflow(padding[1], 2, &Wp) || __builtin_add_overflow(Wp, p.W, &Wp))
         throw ValueError("conv2d: padding " + pair_str(padding) + " and dilation " + pair_str(dilation) +
-                         " with a kernel of " + shape_str(w.shape()) + " give a window or a padded input beyond int64");
+                         " with a kernel of " + shape_str(ws) + " give a window or a padded input beyond int64");
     if (ekh > Hp || ekw > Wp) {
         std::ostringstream os;
         os << "conv2d: kernel of size " << ekh << "x" << ekw << " (dilation " << pair_str(dilation)
-           << " included) is larger than the padded input " << Hp << "x" << Wp << " (input " << shape_str(x.shape())
+           << " included) is larger than the padded input " << Hp << "x" << Wp << " (input " << shape_str(xs)
            << ", padding " << pair_str(padding) << ")";
         throw ValueError(os.str());
     }
@@ -195,7 +197,7 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair
               int64_t groups) {
     require_floating(x_in, "conv2d");
     require_floating(weight, "conv2d");
-    ConvPlan p = plan_conv(x_in, weight, bias, stride, padding, dilation, groups);
+    ConvPlan p = plan_conv(x_in.shape(), weight.shape(), bias, stride, padding, dilation, groups);
     DType dt = promote_types(x_in.dtype(), weight.dtype());
     if (bias.defined()) dt = promote_types(dt, bias.dtype());
     Tensor x = to_dtype(x_in, dt), w = to_dtype(weight, dt), b = bias.defined() ? to_dtype(bias, dt) : bias;
@@ -264,8 +266,7 @@ std::string conv_algorithm() {
 
 std::string conv_algorithm_for(const std::vector<int64_t>& x_shape, const std::vector<int64_t>& w_shape, Pair stride,
                                Pair padding, Pair dilation, int64_t groups) {
-    const Tensor x = Tensor::empty(x_shape, DType::float32), w = Tensor::empty(w_shape, DType::float32);
-    return use_winograd(plan_conv(x, w, Tensor(), stride, padding, dilation, groups)) ? "winograd" : "gemm";
+    return use_winograd(plan_conv(x_shape, w_shape, Tensor(), stride, padding, dilation, groups)) ? "winograd" : "gemm";
 }
 
 }  // namespace xgrad::ops
